@@ -1,0 +1,101 @@
+"""Appending to and verifying the hash chain of the audit log.
+
+Each entry's hash covers its own fields and the previous entry's hash, so editing, removing
+or reordering any entry breaks every hash after it. Writers hold a lock on the chain head
+(one row) for the length of their transaction, so two writers never fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from fazhi.apps.audit.models import AuditEntry, AuditHead
+from fazhi.core.records import canonical_json
+
+GENESIS = "0" * 64
+_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "before", "after",
+            "batch_id", "prev_hash", "hash")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What happened, before it is given its place in the chain."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    before: str | None  # canonical JSON
+    after: str | None
+    batch_id: int | None = None
+
+
+def entry_hash(seq: int, at: datetime, change: Change, prev_hash: str) -> str:
+    payload = canonical_json([
+        seq, at.astimezone(UTC).isoformat(timespec="microseconds"), change.actor, change.action,
+        change.object_type, change.object_id, change.before, change.after, change.batch_id,
+        prev_hash,
+    ])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def append(changes: Iterable[Change], at: datetime) -> int:
+    """Append changes to the chain inside the caller's transaction; returns how many."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries must be written in the transaction of the change")
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    seq, prev = head.last_seq, head.last_hash
+    at_db = connection.ops.adapt_datetimefield_value(at)
+    rows = []
+    for change in changes:
+        seq += 1
+        digest = entry_hash(seq, at, change, prev)
+        rows.append((seq, at_db, change.actor, change.action, change.object_type, change.object_id,
+                     change.before, change.after, change.batch_id, prev, digest))
+        prev = digest
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    marks = ", ".join(["%s"] * len(_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({marks})", rows)
+    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return len(rows)
+
+
+def record(change: Change, at: datetime) -> None:
+    append([change], at)
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    seq: int
+    reason: str
+
+
+def _entries() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def verify_chain() -> tuple[int, Break | None]:
+    """Walk the chain from the start; the first entry that does not fit is named."""
+    expected_seq, prev, count = 1, GENESIS, 0
+    for entry in _entries():
+        if entry.seq != expected_seq:
+            return count, Break(expected_seq, f"缺少第 {expected_seq} 条记录（下一条是第 {entry.seq} 条）")
+        if entry.prev_hash != prev:
+            return count, Break(entry.seq, "与前一条记录的哈希不衔接（前面的记录被改动或删除）")
+        change = Change(entry.actor, entry.action, entry.object_type, entry.object_id,
+                        entry.before, entry.after, entry.batch_id)
+        if entry_hash(entry.seq, entry.at, change, prev) != entry.hash:
+            return count, Break(entry.seq, "内容与哈希不符（该记录被改动）")
+        prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    head = AuditHead.objects.get(pk=1)
+    if head.last_seq != count or head.last_hash != prev:
+        return count, Break(count + 1, f"链尾与记录不符：应有 {head.last_seq} 条，实有 {count} 条（末尾记录被删除）")
+    return count, None

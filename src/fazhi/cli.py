@@ -1,0 +1,271 @@
+"""`fazhi` — the one command-line entry point (命令行入口)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from fazhi.config import data_dir
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.web.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fazhi",
+        description="法治 — 执法办案风险预警与积分考评平台",
+        formatter_class=ChineseHelpFormatter,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    parser._positionals.title = "命令"
+    parser._optionals.title = "选项"
+    sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text, add_help=False,
+                           formatter_class=ChineseHelpFormatter)
+        p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        p._positionals.title = "参数"
+        p._optionals.title = "选项"
+        return p
+
+    p = command("demo", "一键演示：建库、生成并导入演示数据、巡查，然后启动网页服务")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+    p.add_argument("--scale", default="county", choices=["mini", "county", "city"], help="演示数据规模（默认 county）")
+    p.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网页服务")
+
+    p = command("serve", "启动网页服务")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+
+    command("migrate", "创建或升级数据库结构")
+
+    p = command("import", "导入 CEIF 文件（JSON Lines、CSV、XLSX）")
+    p.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的文件或目录")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("--actor", default="import", help="审计日志中记录的导入人")
+
+    p = command("template", "生成空白导入模板（含中文列说明）")
+    p.add_argument("format", choices=["xlsx", "csv"], help="模板格式")
+    p.add_argument("--out", type=Path, default=Path("."), help="输出目录（默认当前目录）")
+
+    p = command("generate", "生成模拟单位的 CEIF 数据")
+    p.add_argument("--scale", required=True, choices=["mini", "county", "city", "province"], help="规模")
+    p.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同文件）")
+    p.add_argument("--out", type=Path, required=True, help="输出目录")
+    p.add_argument("--from", dest="date_from", type=date.fromisoformat, help="起始日期（默认为截止日期前 365 天）")
+    p.add_argument("--to", dest="date_to", type=date.fromisoformat, help="截止日期（默认今天）")
+    p.add_argument("--defect-share", type=float, default=0.03, help="注入程序瑕疵的案件比例（默认 0.03）")
+
+    p = command("audit", "审计日志")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="子命令", required=True)
+    audit_sub.add_parser("verify", help="校验审计日志哈希链，指出第一条被破坏的记录")
+
+    p = command("patrol", "对一个 CEIF 文件做离线巡查（不触及数据库）")
+    p.add_argument("file", type=Path, metavar="文件", help="CEIF JSON Lines 文件")
+    p.add_argument("--as-of", required=True, help="巡查时点，如 2026-03-05T09:00:00+08:00")
+    p.add_argument("--format", choices=["json", "table"], default="json", help="输出格式")
+
+    p = command("bench", "性能基准（打印数据）")
+    bench_sub = p.add_subparsers(dest="bench_command", metavar="子命令", required=True)
+    b = bench_sub.add_parser("import", help="导入 city 规模数据到 SQLite 和 PostgreSQL，打印每秒记录数和内存峰值")
+    b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
+    b.add_argument("--postgres", help="PostgreSQL 地址（默认自行启动临时集群）")
+    b.add_argument("--skip-postgres", action="store_true", help="只测 SQLite")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = HANDLERS[args.command]
+    return handler(args)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in {".jsonl", ".csv", ".xlsx"}))
+        else:
+            out.append(path)
+    return out
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from fazhi.ingest.sources import UnreadableFile
+
+    setup_django()
+    from fazhi.ingest.load import import_files
+
+    progress = _progress if sys.stderr.isatty() and args.format == "text" else None
+    try:
+        outcome = import_files(_expand(args.files), actor=args.actor, progress=progress,
+                               workdir=_workdir())
+    except UnreadableFile as err:
+        if args.format == "json":
+            print(json.dumps({"error": str(err), "file": err.file, "reason": err.reason}, ensure_ascii=False))
+        print(f"无法读取 {err.file}：{err.reason}。本次未导入任何记录。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        print(json.dumps(outcome.as_dict(), ensure_ascii=False))
+    else:
+        for problem in outcome.problems:
+            print(str(problem))
+        print(f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，"
+              f"拒收 {len(outcome.problems)}（批次 {outcome.batch_id}）")
+    return EXIT_REJECTED if outcome.problems else EXIT_OK
+
+
+def _workdir() -> Path:
+    path = data_dir() / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _progress(phase: str, total: int | None) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=phase, unit="条", file=sys.stderr, leave=False)
+    return bar.update
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from fazhi.ingest.templates import write_templates
+
+    for path in write_templates(args.format, args.out):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from fazhi.demo import generate_bureau
+
+    date_to = args.date_to or date.today()
+    date_from = args.date_from or date_to - timedelta(days=365)
+    if date_from > date_to:
+        print("起始日期不能晚于截止日期", file=sys.stderr)
+        return EXIT_UNREADABLE
+    summary = generate_bureau(args.out, scale=args.scale, seed=args.seed, date_from=date_from,
+                              date_to=date_to, defect_share=args.defect_share)
+    print(json.dumps(summary.counts, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    setup_django()
+    from fazhi.apps.audit.chain import verify_chain
+
+    count, broken = verify_chain()
+    if broken:
+        print(f"审计日志已被破坏：第 {broken.seq} 条 —— {broken.reason}（此前 {count} 条完好）")
+        return 1
+    print(f"审计日志完好：共 {count} 条，哈希链校验通过")
+    return EXIT_OK
+
+
+def parse_as_of(text: str) -> datetime:
+    from fazhi.ingest.validate import FieldError, parse_time
+
+    try:
+        return parse_time(text, "--as-of")
+    except FieldError as err:
+        raise SystemExit(f"--as-of：{err.reason}") from None
+
+
+def cmd_patrol(args: argparse.Namespace) -> int:
+    from fazhi.ingest.batch import Batch, EmptyStore
+    from fazhi.ingest.sources import UnreadableFile
+
+    parse_as_of(args.as_of)
+    try:
+        with Batch(EmptyStore()) as batch:
+            batch.add_file(args.file)
+            batch.check()
+            problems = batch.sorted_problems()
+    except UnreadableFile as err:
+        print(f"无法读取 {err.file}：{err.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if problems:
+        for problem in problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_UNREADABLE
+    findings: list[dict[str, object]] = []  # the rule work arrives with the patrol issue
+    if args.format == "json":
+        print(json.dumps(findings, ensure_ascii=False))
+    else:
+        print("没有发现问题")
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate(verbosity=1)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from fazhi.web.server import serve
+
+    serve(args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from fazhi.demo.run import prepare_demo
+    from fazhi.web.server import serve
+
+    prepare_demo(scale=args.scale, out=print)
+    if not args.no_serve:
+        print(f"网页服务：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
+        serve(args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from fazhi.bench.imports import run_import_benchmark
+
+    return run_import_benchmark(scale=args.scale, postgres=args.postgres, skip_postgres=args.skip_postgres)
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "import": cmd_import,
+    "template": cmd_template,
+    "generate": cmd_generate,
+    "audit": cmd_audit,
+    "patrol": cmd_patrol,
+    "bench": cmd_bench,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

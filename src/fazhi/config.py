@@ -1,0 +1,21 @@
+"""Environment-driven configuration shared by the CLI and the Django settings.
+
+Outside checks rely on these names: FAZHI_DATA_DIR (default ./data) and
+FAZHI_DATABASE_URL (default: a SQLite file in the data folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("FAZHI_DATA_DIR") or "data").resolve()
+
+
+def database_url() -> str:
+    url = os.environ.get("FAZHI_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'fazhi.sqlite3'}"

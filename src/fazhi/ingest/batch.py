@@ -1,0 +1,376 @@
+"""A CEIF batch: every record of every file read, checked against each other and the store.
+
+Records may come in any order and point at records later in the batch or already stored, so
+the checks that span records (duplicate ids, references, a subject in another case, cycles in
+the unit tree) run only after the whole batch is read. Valid records wait in a private SQLite
+staging file meanwhile, which keeps memory flat however large the batch is.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from fazhi.core.records import (
+    RECORD_TYPE_NAMES_ZH,
+    RECORD_TYPES,
+    Alarm,
+    Case,
+    Event,
+    Grid,
+    Person,
+    Record,
+    Subject,
+    Unit,
+    canonical_json,
+    digest,
+    to_ceif,
+)
+from fazhi.ingest.sources import RawRecord, read_records
+from fazhi.ingest.validate import Problem, validate
+
+
+_CHUNK = 2000
+_VALID, _INVALID, _REPEATED = 0, 1, 2
+
+
+class Store(Protocol):
+    """What the batch needs to know about records already stored."""
+
+    def existing_ids(self, rtype: str, ids: list[str]) -> set[str]: ...
+
+    def subject_cases(self, ids: list[str]) -> dict[str, str]: ...
+
+    def unit_parents(self) -> dict[str, str | None]: ...
+
+
+class EmptyStore:
+    """The store of a fresh, private run (the command-line patrol)."""
+
+    def existing_ids(self, rtype: str, ids: list[str]) -> set[str]:
+        return set()
+
+    def subject_cases(self, ids: list[str]) -> dict[str, str]:
+        return {}
+
+    def unit_parents(self) -> dict[str, str | None]:
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A valid record ready to be written, with the forms the writer needs."""
+
+    record: Record
+    ceif_json: str
+    hash: str
+
+
+def _single_refs(record: Record) -> tuple[str | None, str | None]:
+    """The two single-valued references of a record; their meaning is in `_REF_FIELDS`."""
+    if isinstance(record, Unit):
+        return record.parent, None
+    if isinstance(record, Person):
+        return record.unit, None
+    if isinstance(record, Grid):
+        return record.unit, record.parent
+    if isinstance(record, Alarm):
+        return record.unit, record.case
+    if isinstance(record, Case):
+        return record.unit, None
+    if isinstance(record, Subject):
+        return record.case, None
+    assert isinstance(record, Event)
+    return record.case, record.subject
+
+
+# type -> ((field, target type) of ref_a, (field, target type) of ref_b)
+_REF_FIELDS: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {
+    "unit": (("parent", "unit"), None),
+    "person": (("unit", "unit"), None),
+    "grid": (("unit", "unit"), ("parent", "grid")),
+    "alarm": (("unit", "unit"), ("case", "case")),
+    "case": (("unit", "unit"), None),
+    "subject": (("case", "case"), None),
+    "event": (("case", "case"), ("subject", "subject")),
+}
+
+
+def _many_refs(record: Record) -> list[tuple[str, str, str]]:
+    """List-valued references: (field, target type, target id)."""
+    if isinstance(record, Grid):
+        return [(f"officers[{i}]", "person", p) for i, p in enumerate(record.officers)]
+    if isinstance(record, Case):
+        return [(f"handlers[{i}].person", "person", h.person) for i, h in enumerate(record.handlers)]
+    if isinstance(record, Event):
+        refs = [(f"officers[{i}]", "person", p) for i, p in enumerate(record.officers)]
+        decided_by = (record.attrs or {}).get("decided_by")
+        if record.kind == "penalty_decided" and decided_by:
+            refs.append(("attrs.decided_by", "unit", decided_by))
+        return refs
+    return []
+
+
+_SCHEMA = """
+CREATE TABLE rec (
+    seq INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL,
+    file TEXT NOT NULL, line INTEGER, state INTEGER NOT NULL DEFAULT 0,
+    ref_a TEXT, ref_b TEXT, has_many INTEGER NOT NULL, ceif TEXT NOT NULL, obj BLOB NOT NULL
+);
+CREATE TABLE rejected_id (type TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE stored_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
+CREATE TABLE looked_up (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
+"""
+
+
+class Batch:
+    """Read files into staging with `add_file`, then `check`, then write `staged()`."""
+
+    def __init__(self, store: Store, workdir: Path | None = None) -> None:
+        self.store = store
+        self.problems: list[Problem] = []
+        self._tmp = tempfile.TemporaryDirectory(prefix="fazhi-batch-", dir=workdir)
+        self._db = sqlite3.connect(Path(self._tmp.name) / "staging.sqlite3")
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;" + _SCHEMA
+        )
+        self._many_targets: set[tuple[str, str]] = set()
+        self.read_count = 0
+
+    def close(self) -> None:
+        self._db.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def add_file(self, path: Path, on_record: Callable[[int], None] | None = None) -> None:
+        """Stage every valid record of a file; raises UnreadableFile for a file as a whole."""
+        rows: list[tuple[object, ...]] = []
+        for item in read_records(path):
+            self.read_count += 1
+            if isinstance(item, Problem):
+                self.problems.append(item)
+                continue
+            rows.append(self._stage_row(item))
+            if len(rows) >= _CHUNK:
+                self._insert(rows)
+                if on_record:
+                    on_record(len(rows))
+                rows = []
+        self._insert(rows)
+        if on_record and rows:
+            on_record(len(rows))
+
+    def _stage_row(self, raw: RawRecord) -> tuple[object, ...]:
+        result = validate(raw.data, raw.file, raw.line)
+        if isinstance(result, list):
+            self.problems.extend(result)
+            first = result[0]
+            if first.type and first.id:
+                self._db.execute("INSERT INTO rejected_id VALUES (?, ?)", (first.type, first.id))
+            return ()
+        ceif = canonical_json(to_ceif(result))
+        ref_a, ref_b = _single_refs(result)
+        many = _many_refs(result)
+        for _, ttype, tid in many:
+            self._many_targets.add((ttype, tid))
+        obj = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        return (result.TYPE, result.id, digest(ceif), raw.file, raw.line, ref_a, ref_b, bool(many), ceif, obj)
+
+    def _insert(self, rows: list[tuple[object, ...]]) -> None:
+        self._db.executemany(
+            "INSERT INTO rec (type, id, hash, file, line, ref_a, ref_b, has_many, ceif, obj)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r for r in rows if r],
+        )
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Run every cross-record check; rejected records get a problem each."""
+        self._db.execute("CREATE INDEX rec_type_id ON rec (type, id, state)")
+        self._reject_conflicting_duplicates()
+        self._resolve_references()
+        if self._reject_unit_cycles():
+            self._resolve_references()
+        self._reject_subjects_of_other_cases()
+        self._resolve_references()
+
+    def _reject(self, seq: int, field: str | None, reason: str) -> None:
+        rtype, rid, file, line = self._db.execute(
+            "SELECT type, id, file, line FROM rec WHERE seq = ?", (seq,)
+        ).fetchone()
+        self._db.execute("UPDATE rec SET state = ? WHERE seq = ?", (_INVALID, seq))
+        self._db.execute("INSERT INTO rejected_id VALUES (?, ?)", (rtype, rid))
+        self.problems.append(Problem(file, line, rtype, rid, field, reason))
+
+    def _reject_conflicting_duplicates(self) -> None:
+        groups = self._db.execute(
+            "SELECT type, id FROM rec GROUP BY type, id HAVING COUNT(*) > 1"
+        ).fetchall()
+        for rtype, rid in groups:
+            copies = self._db.execute(
+                "SELECT seq, hash, file, line FROM rec WHERE type = ? AND id = ? ORDER BY seq",
+                (rtype, rid),
+            ).fetchall()
+            if len({c[1] for c in copies}) == 1:
+                self._db.executemany(
+                    "UPDATE rec SET state = ? WHERE seq = ?", [(_REPEATED, c[0]) for c in copies[1:]]
+                )
+                continue
+            places = "、".join(f"{c[2]} 第{c[3]}行" for c in copies)
+            for seq, *_ in copies:
+                self._reject(seq, "id", f"同一批次中编号“{rid}”出现多次且内容不同（{places}），无法确定以哪条为准")
+
+    def _known_in_store(self, ttype: str, ids: Iterable[str]) -> None:
+        """Ask the store once about ids the batch does not hold, remembering the answers."""
+        wanted = [
+            i
+            for i in set(ids)
+            if not self._db.execute(
+                "SELECT 1 FROM looked_up WHERE type = ? AND id = ?", (ttype, i)
+            ).fetchone()
+        ]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = self.store.existing_ids(ttype, chunk)
+            self._db.executemany("INSERT INTO looked_up VALUES (?, ?)", [(ttype, i) for i in chunk])
+            self._db.executemany("INSERT INTO stored_id VALUES (?, ?)", [(ttype, i) for i in found])
+
+    def _resolve_references(self) -> None:
+        """Reject records pointing at nothing, until no rejection causes another."""
+        while self._reject_dangling_single() + self._reject_dangling_many():
+            pass
+
+    def _missing_single(self, rtype: str, column: str, ttype: str) -> list[tuple[int, str]]:
+        query = f"""
+            SELECT r.seq, r.{column} FROM rec r
+            WHERE r.type = ? AND r.state = 0 AND r.{column} IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM rec t WHERE t.type = ? AND t.id = r.{column} AND t.state = 0)
+              AND NOT EXISTS (SELECT 1 FROM stored_id s WHERE s.type = ? AND s.id = r.{column})
+        """
+        return self._db.execute(query, (rtype, ttype, ttype)).fetchall()
+
+    def _reject_dangling_single(self) -> int:
+        rejected = 0
+        for rtype, fields in _REF_FIELDS.items():
+            for column, spec in zip(("ref_a", "ref_b"), fields, strict=True):
+                if spec is None:
+                    continue
+                field, ttype = spec
+                missing = self._missing_single(rtype, column, ttype)
+                if not missing:
+                    continue
+                self._known_in_store(ttype, (target for _, target in missing))
+                for seq, target in self._missing_single(rtype, column, ttype):
+                    self._reject(seq, field, self._dangling_reason(ttype, target))
+                    rejected += 1
+        return rejected
+
+    def _is_valid_target(self, ttype: str, tid: str) -> bool:
+        return bool(
+            self._db.execute(
+                "SELECT 1 FROM rec WHERE type = ? AND id = ? AND state = 0 UNION ALL "
+                "SELECT 1 FROM stored_id WHERE type = ? AND id = ?",
+                (ttype, tid, ttype, tid),
+            ).fetchone()
+        )
+
+    def _reject_dangling_many(self) -> int:
+        by_type: dict[str, list[str]] = {}
+        for ttype, tid in self._many_targets:
+            by_type.setdefault(ttype, []).append(tid)
+        for ttype, ids in by_type.items():
+            absent = [i for i in ids if not self._db.execute(
+                "SELECT 1 FROM rec WHERE type = ? AND id = ? AND state = 0", (ttype, i)).fetchone()]
+            self._known_in_store(ttype, absent)
+        missing = {t for t in self._many_targets if not self._is_valid_target(*t)}
+        if not missing:
+            return 0
+        rejected = 0
+        rows = self._db.execute("SELECT seq, obj FROM rec WHERE has_many = 1 AND state = 0").fetchall()
+        for seq, blob in rows:
+            for field, ttype, tid in _many_refs(pickle.loads(blob)):
+                if (ttype, tid) in missing:
+                    self._reject(seq, field, self._dangling_reason(ttype, tid))
+                    rejected += 1
+                    break
+        return rejected
+
+    def _dangling_reason(self, ttype: str, tid: str) -> str:
+        name = RECORD_TYPE_NAMES_ZH[ttype]
+        if self._db.execute("SELECT 1 FROM rejected_id WHERE type = ? AND id = ?", (ttype, tid)).fetchone():
+            return f"引用的{name}“{tid}”在本批次中无效（见该{name}的错误），数据库中也没有"
+        return f"引用的{name}“{tid}”不存在（本批次和数据库中都没有）"
+
+    def _reject_unit_cycles(self) -> bool:
+        parents = dict(self.store.unit_parents())
+        staged = dict(
+            self._db.execute("SELECT id, ref_a FROM rec WHERE type = 'unit' AND state = 0").fetchall()
+        )
+        parents.update(staged)
+        in_cycle: dict[str, str] = {}
+        for start in staged:
+            path: list[str] = []
+            node: str | None = start
+            while node is not None and node not in path and node not in in_cycle:
+                path.append(node)
+                node = parents.get(node)
+            if node is not None and node in path:
+                loop = path[path.index(node):]
+                text = " → ".join([*loop, node])
+                for member in loop:
+                    in_cycle[member] = text
+        for unit_id, text in in_cycle.items():
+            seqs = self._db.execute(
+                "SELECT seq FROM rec WHERE type = 'unit' AND id = ? AND state = 0", (unit_id,)
+            ).fetchall()
+            for (seq,) in seqs:
+                self._reject(seq, "parent", f"上级单位形成循环：{text}")
+        return bool(in_cycle)
+
+    def _reject_subjects_of_other_cases(self) -> None:
+        rows = self._db.execute(
+            """SELECT e.seq, e.ref_a, e.ref_b, s.ref_a FROM rec e
+               LEFT JOIN rec s ON s.type = 'subject' AND s.id = e.ref_b AND s.state = 0
+               WHERE e.type = 'event' AND e.state = 0 AND e.ref_b IS NOT NULL
+                 AND (s.ref_a IS NULL OR s.ref_a <> e.ref_a)"""
+        ).fetchall()
+        unstaged = [subject for _, _, subject, case in rows if case is None]
+        stored_cases: dict[str, str] = {}
+        for start in range(0, len(unstaged), 500):
+            stored_cases.update(self.store.subject_cases(unstaged[start : start + 500]))
+        for seq, case_id, subject_id, staged_case in rows:
+            owner = staged_case or stored_cases.get(subject_id)
+            if owner is not None and owner != case_id:
+                self._reject(
+                    seq, "subject", f"涉案人员“{subject_id}”属于案件“{owner}”，不属于本事件的案件“{case_id}”"
+                )
+
+    # -- results -----------------------------------------------------------------------------
+
+    def count_valid(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM rec WHERE state = 0").fetchone()[0])
+
+    def staged(self, rtype: str) -> Iterator[list[Staged]]:
+        """Valid records of one type in file order, in chunks, each id once."""
+        cursor = self._db.execute(
+            "SELECT obj, ceif, hash FROM rec WHERE type = ? AND state = 0 ORDER BY seq", (rtype,)
+        )
+        while rows := cursor.fetchmany(_CHUNK):
+            yield [Staged(pickle.loads(obj), ceif, digest) for obj, ceif, digest in rows]
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.field or ""))
+

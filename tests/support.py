@@ -1,0 +1,27 @@
+"""Shared test data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLE = SHARED / "interchange" / "example.jsonl"
+
+
+def base_records() -> list[dict]:
+    """A tiny valid world: a bureau, a station, two officers, one case with a subject."""
+    return [
+        {"type": "unit", "id": "U1", "name": "某市公安局", "kind": "bureau"},
+        {"type": "unit", "id": "U2", "name": "某派出所", "kind": "station", "parent": "U1"},
+        {"type": "person", "id": "P1", "name": "王某", "unit": "U2", "roles": ["officer"]},
+        {"type": "person", "id": "P2", "name": "李某", "unit": "U2", "roles": ["officer"]},
+        {"type": "case", "id": "A1", "kind": "criminal", "unit": "U2",
+         "opened_at": "2026-03-01T09:00:00+08:00",
+         "handlers": [{"person": "P1", "role": "lead"}, {"person": "P2", "role": "assist"}]},
+        {"type": "subject", "id": "S1", "case": "A1", "name": "张某", "birth_date": "1990-01-02"},
+        {"type": "event", "id": "E1", "case": "A1", "kind": "intake", "at": "2026-03-01T09:00:00+08:00",
+         "officers": ["P1"]},
+        {"type": "event", "id": "E2", "case": "A1", "kind": "criminal_detention", "subject": "S1",
+         "at": "2026-03-01T10:00:00+08:00", "officers": ["P1", "P2"]},
+    ]
