@@ -155,3 +155,24 @@ def test_text_output_summarises_in_chinese(capsys, write_jsonl):
     out = capsys.readouterr().out
     assert code == 0
     assert "导入完成：新增 8，更新 0，未变 0，拒收 0" in out
+
+
+def test_parallel_validation_stages_exactly_what_serial_validation_does(tmp_path, write_jsonl):
+    from fazhi.ingest.batch import Batch, EmptyStore
+
+    records = base_records() * 3 + [{"type": "event", "id": "BAD", "case": "A1", "kind": "intake",
+                                     "at": "2026-02-30T10:00:00+08:00"}]
+    path = write_jsonl(records)
+
+    def staged(workers: int) -> tuple[list, list]:
+        with Batch(EmptyStore(), workers=workers) as batch:
+            batch.parallel_from_bytes = 0
+            batch.add_file(path)
+            batch.check()
+            rows = [(s.id, s.hash) for t in ("unit", "person", "case", "subject", "event")
+                    for chunk in batch.staged(t) for s in chunk]
+            return rows, [p.as_dict() for p in batch.sorted_problems()]
+
+    serial, parallel = staged(0), staged(2)
+    assert serial == parallel
+    assert len(serial[0]) == 8 and serial[1][0]["id"] == "BAD"

@@ -144,19 +144,50 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Unit, Person, Grid, Alarm, Case, Subject, Event)
+}
+
+
 def to_ceif(record: Record) -> dict[str, Any]:
     """The canonical CEIF dict of a record: `type` first, absent and empty optionals omitted."""
     out: dict[str, Any] = {"type": record.TYPE}
-    for f in fields(record):
-        value = getattr(record, f.name)
+    for name in _FIELD_NAMES[type(record)]:
+        value = getattr(record, name)
         if value is None or value == () or value == {}:
             continue
-        out[f.name] = _plain(value)
+        out[name] = value if type(value) is str else _plain(value)
     return out
 
 
+_TIME_FIELDS = frozenset({"at", "end", "opened_at"})
+_DATE_FIELDS = frozenset({"act_date", "act_end_date", "birth_date"})
+_TUPLE_FIELDS = frozenset({"roles", "officers", "flags"})
+
+
+def from_ceif(data: dict[str, Any]) -> Record:
+    """Rebuild a record from its canonical dict (trusted: it was validated before)."""
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "type":
+            continue
+        if name in _TIME_FIELDS:
+            value = datetime.fromisoformat(value)
+        elif name in _DATE_FIELDS:
+            value = date.fromisoformat(value)
+        elif name in _TUPLE_FIELDS:
+            value = tuple(value)
+        elif name == "handlers":
+            value = tuple(Handler(h["person"], h["role"]) for h in value)
+        values[name] = value
+    return RECORD_CLASSES[data["type"]](**values)
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(data)
 
 
 def digest(text: str) -> str:

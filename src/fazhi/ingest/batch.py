@@ -8,11 +8,14 @@ staging file meanwhile, which keeps memory flat however large the batch is.
 
 from __future__ import annotations
 
-import pickle
+import json
+import multiprocessing
 import sqlite3
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -29,13 +32,15 @@ from fazhi.core.records import (
     Unit,
     canonical_json,
     digest,
+    from_ceif,
     to_ceif,
 )
-from fazhi.ingest.sources import RawRecord, read_records
+from fazhi.ingest.sources import RawLine, RawRecord, read_lazily
 from fazhi.ingest.validate import Problem, validate
 
 
 _CHUNK = 2000
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _VALID, _INVALID, _REPEATED = 0, 1, 2
 
 
@@ -66,9 +71,14 @@ class EmptyStore:
 class Staged:
     """A valid record ready to be written, with the forms the writer needs."""
 
-    record: Record
+    id: str
     ceif_json: str
     hash: str
+    row: tuple[object, ...]
+
+    @property
+    def record(self) -> Record:
+        return from_ceif(json.loads(self.ceif_json))
 
 
 def _single_refs(record: Record) -> tuple[str | None, str | None]:
@@ -116,11 +126,61 @@ def _many_refs(record: Record) -> list[tuple[str, str, str]]:
     return []
 
 
+@dataclass
+class Staging:
+    """What validating one chunk of raw records produced."""
+
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected_ids: list[tuple[str, str]] = field(default_factory=list)
+    many_targets: set[tuple[str, str]] = field(default_factory=set)
+
+
+def stage_chunk(items: list[RawLine | RawRecord | Problem],
+                row_of: Callable[[Record], tuple[object, ...]] | None) -> Staging:
+    """Validate raw records into staging rows; pure, so it can run in another process."""
+    out = Staging()
+    for item in items:
+        if isinstance(item, RawLine):
+            item = item.parse()
+        if isinstance(item, Problem):
+            out.problems.append(item)
+            continue
+        result = validate(item.data, item.file, item.line)
+        if isinstance(result, list):
+            out.problems.extend(result)
+            if result[0].type and result[0].id:
+                out.rejected_ids.append((result[0].type, result[0].id))
+            continue
+        ceif = canonical_json(to_ceif(result))
+        ref_a, ref_b = _single_refs(result)
+        many = _many_refs(result)
+        out.many_targets.update((ttype, tid) for _, ttype, tid in many)
+        row = _ROW_JSON.encode(row_of(result)) if row_of else None
+        out.rows.append((result.TYPE, result.id, digest(ceif), item.file, item.line, ref_a, ref_b,
+                         bool(many), ceif, row))
+    return out
+
+
+Item = RawLine | RawRecord | Problem
+
+
+def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 _SCHEMA = """
 CREATE TABLE rec (
     seq INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL,
     file TEXT NOT NULL, line INTEGER, state INTEGER NOT NULL DEFAULT 0,
-    ref_a TEXT, ref_b TEXT, has_many INTEGER NOT NULL, ceif TEXT NOT NULL, obj BLOB NOT NULL
+    ref_a TEXT, ref_b TEXT, has_many INTEGER NOT NULL, ceif TEXT NOT NULL, row TEXT
 );
 CREATE TABLE rejected_id (type TEXT NOT NULL, id TEXT NOT NULL);
 CREATE TABLE stored_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
@@ -131,8 +191,11 @@ CREATE TABLE looked_up (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type,
 class Batch:
     """Read files into staging with `add_file`, then `check`, then write `staged()`."""
 
-    def __init__(self, store: Store, workdir: Path | None = None) -> None:
+    def __init__(self, store: Store, workdir: Path | None = None,
+                 row_of: Callable[[Record], tuple[object, ...]] | None = None,
+                 workers: int = 0) -> None:
         self.store = store
+        self._row_of = row_of
         self.problems: list[Problem] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="fazhi-batch-", dir=workdir)
         self._db = sqlite3.connect(Path(self._tmp.name) / "staging.sqlite3")
@@ -140,9 +203,14 @@ class Batch:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;" + _SCHEMA
         )
         self._many_targets: set[tuple[str, str]] = set()
+        self._executor: ProcessPoolExecutor | None = None
+        self.workers = workers
+        self.parallel_from_bytes = 4 << 20
         self.read_count = 0
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
         self._db.close()
         self._tmp.cleanup()
 
@@ -155,44 +223,47 @@ class Batch:
     # -- reading -----------------------------------------------------------------------------
 
     def add_file(self, path: Path, on_record: Callable[[int], None] | None = None) -> None:
-        """Stage every valid record of a file; raises UnreadableFile for a file as a whole."""
-        rows: list[tuple[object, ...]] = []
-        for item in read_records(path):
-            self.read_count += 1
-            if isinstance(item, Problem):
-                self.problems.append(item)
-                continue
-            rows.append(self._stage_row(item))
-            if len(rows) >= _CHUNK:
-                self._insert(rows)
-                if on_record:
-                    on_record(len(rows))
-                rows = []
-        self._insert(rows)
-        if on_record and rows:
-            on_record(len(rows))
+        """Stage every valid record of a file; raises UnreadableFile for a file as a whole.
 
-    def _stage_row(self, raw: RawRecord) -> tuple[object, ...]:
-        result = validate(raw.data, raw.file, raw.line)
-        if isinstance(result, list):
-            self.problems.extend(result)
-            first = result[0]
-            if first.type and first.id:
-                self._db.execute("INSERT INTO rejected_id VALUES (?, ?)", (first.type, first.id))
-            return ()
-        ceif = canonical_json(to_ceif(result))
-        ref_a, ref_b = _single_refs(result)
-        many = _many_refs(result)
-        for _, ttype, tid in many:
-            self._many_targets.add((ttype, tid))
-        obj = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        return (result.TYPE, result.id, digest(ceif), raw.file, raw.line, ref_a, ref_b, bool(many), ceif, obj)
+        Validation is the costly part and each record is checked alone, so with `workers`
+        chunks are validated in other processes while this one reads and stages.
+        """
+        large = path.is_file() and path.stat().st_size >= self.parallel_from_bytes
+        pool = self._pool() if self.workers and large else None
+        pending: deque[Future[Staging]] = deque()
+        try:
+            for chunk in _chunks(read_lazily(path), _CHUNK):
+                self.read_count += len(chunk)
+                if pool is None:
+                    self._take(stage_chunk(chunk, self._row_of), on_record)
+                    continue
+                pending.append(pool.submit(stage_chunk, chunk, self._row_of))
+                while len(pending) > 2 * self.workers:
+                    self._take(pending.popleft().result(), on_record)
+            while pending:
+                self._take(pending.popleft().result(), on_record)
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        return self._executor
+
+    def _take(self, staging: Staging, on_record: Callable[[int], None] | None) -> None:
+        self.problems.extend(staging.problems)
+        self._db.executemany("INSERT INTO rejected_id VALUES (?, ?)", staging.rejected_ids)
+        self._many_targets.update(staging.many_targets)
+        self._insert(staging.rows)
+        if on_record:
+            on_record(len(staging.rows) + len(staging.problems))
 
     def _insert(self, rows: list[tuple[object, ...]]) -> None:
         self._db.executemany(
-            "INSERT INTO rec (type, id, hash, file, line, ref_a, ref_b, has_many, ceif, obj)"
+            "INSERT INTO rec (type, id, hash, file, line, ref_a, ref_b, has_many, ceif, row)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r for r in rows if r],
+            rows,
         )
 
     # -- checking ----------------------------------------------------------------------------
@@ -299,9 +370,9 @@ class Batch:
         if not missing:
             return 0
         rejected = 0
-        rows = self._db.execute("SELECT seq, obj FROM rec WHERE has_many = 1 AND state = 0").fetchall()
-        for seq, blob in rows:
-            for field, ttype, tid in _many_refs(pickle.loads(blob)):
+        rows = self._db.execute("SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0").fetchall()
+        for seq, ceif in rows:
+            for field, ttype, tid in _many_refs(from_ceif(json.loads(ceif))):
                 if (ttype, tid) in missing:
                     self._reject(seq, field, self._dangling_reason(ttype, tid))
                     rejected += 1
@@ -366,10 +437,11 @@ class Batch:
     def staged(self, rtype: str) -> Iterator[list[Staged]]:
         """Valid records of one type in file order, in chunks, each id once."""
         cursor = self._db.execute(
-            "SELECT obj, ceif, hash FROM rec WHERE type = ? AND state = 0 ORDER BY seq", (rtype,)
+            "SELECT id, ceif, hash, row FROM rec WHERE type = ? AND state = 0 ORDER BY seq", (rtype,)
         )
+        loads = json.loads
         while rows := cursor.fetchmany(_CHUNK):
-            yield [Staged(pickle.loads(obj), ceif, digest) for obj, ceif, digest in rows]
+            yield [Staged(i, ceif, digest, tuple(loads(row)) if row else ()) for i, ceif, digest, row in rows]
 
     def sorted_problems(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.field or ""))

@@ -8,9 +8,10 @@ Tables and columns still come from the models, so migrations remain the one sche
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,36 @@ from fazhi.ingest.validate import Problem
 MAX_STORED_PROBLEMS = 10_000
 
 
-def _json(value: Any) -> Any:
-    return connection.ops.adapt_json_value(value, None)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _time(value: datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+class Adapt:
+    """Record values as plain query parameters (text, numbers, None) for one backend.
 
+    Plain values can wait in the batch's staging file as JSON, so writing a row costs one
+    `json.loads`; PostgreSQL casts the text to timestamptz, date and jsonb itself.
+    """
 
-def _date(value: Any) -> Any:
-    return connection.ops.adapt_datefield_value(value)
+    def __init__(self, vendor: str) -> None:
+        self.sqlite = vendor == "sqlite"
+
+    def time(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if self.sqlite:  # naive UTC text, as Django's SQLite backend stores it
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+        return value.isoformat()
+
+    @staticmethod
+    def date(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    @staticmethod
+    def json(value: Any) -> str | None:
+        return None if value is None else _JSON.encode(value)
+
+    def row(self, record: r.Record) -> tuple[Any, ...]:
+        return TABLES[record.TYPE].to_row(record, self)
 
 
 @dataclass(frozen=True)
@@ -46,39 +67,39 @@ class Table:
 
     model: type[models.Model]
     columns: tuple[str, ...]
-    to_row: Callable[[Any], tuple[Any, ...]]
+    to_row: Callable[[Any, Adapt], tuple[Any, ...]]
     from_model: Callable[[Any], r.Record]
     prefetch: tuple[str, ...] = ()
 
 
-def _unit_row(u: r.Unit) -> tuple[Any, ...]:
+def _unit_row(u: r.Unit, a: Adapt) -> tuple[Any, ...]:
     return (u.name, u.kind, u.parent, u.code)
 
 
-def _person_row(p: r.Person) -> tuple[Any, ...]:
-    return (p.name, p.unit, _json(list(p.roles)), p.is_auxiliary, p.sequence, p.qualification)
+def _person_row(p: r.Person, a: Adapt) -> tuple[Any, ...]:
+    return (p.name, p.unit, a.json(list(p.roles)), p.is_auxiliary, p.sequence, p.qualification)
 
 
-def _grid_row(g: r.Grid) -> tuple[Any, ...]:
+def _grid_row(g: r.Grid, a: Adapt) -> tuple[Any, ...]:
     return (g.name, g.level, g.unit, g.parent)
 
 
-def _alarm_row(a: r.Alarm) -> tuple[Any, ...]:
-    return (a.unit, _time(a.at), a.nature, a.case, a.summary)
+def _alarm_row(m: r.Alarm, a: Adapt) -> tuple[Any, ...]:
+    return (m.unit, a.time(m.at), m.nature, m.case, m.summary)
 
 
-def _case_row(c: r.Case) -> tuple[Any, ...]:
-    return (c.kind, c.unit, _time(c.opened_at), c.category, c.title, _json(list(c.flags)),
-            _date(c.act_date), _date(c.act_end_date))
+def _case_row(c: r.Case, a: Adapt) -> tuple[Any, ...]:
+    return (c.kind, c.unit, a.time(c.opened_at), c.category, c.title, a.json(list(c.flags)),
+            a.date(c.act_date), a.date(c.act_end_date))
 
 
-def _subject_row(s: r.Subject) -> tuple[Any, ...]:
-    return (s.case, s.name, _date(s.birth_date), s.gender, s.id_number, _json(list(s.flags)))
+def _subject_row(s: r.Subject, a: Adapt) -> tuple[Any, ...]:
+    return (s.case, s.name, a.date(s.birth_date), s.gender, s.id_number, a.json(list(s.flags)))
 
 
-def _event_row(e: r.Event) -> tuple[Any, ...]:
-    return (e.case, e.kind, _time(e.at), _time(e.end), e.subject, _json(list(e.officers)),
-            _json(e.attrs) if e.attrs is not None else None)
+def _event_row(e: r.Event, a: Adapt) -> tuple[Any, ...]:
+    return (e.case, e.kind, a.time(e.at), a.time(e.end), e.subject, a.json(list(e.officers)),
+            a.json(e.attrs))
 
 
 def _local(value: datetime) -> datetime:
@@ -186,22 +207,22 @@ class Writer:
 
     def write(self, rtype: str, chunk: list[Staged]) -> None:
         table = TABLES[rtype]
-        ids = [s.record.id for s in chunk]
+        ids = [s.id for s in chunk]
         stored = dict(table.model.objects.filter(pk__in=ids).values_list("pk", "content_hash"))
-        new = [s for s in chunk if s.record.id not in stored]
-        changed = [s for s in chunk if s.record.id in stored and stored[s.record.id] != s.hash]
+        new = [s for s in chunk if s.id not in stored]
+        changed = [s for s in chunk if s.id in stored and stored[s.id] != s.hash]
         self.counts.new += len(new)
         self.counts.updated += len(changed)
         self.counts.unchanged += len(chunk) - len(new) - len(changed)
         if rtype == "unit" and (new or changed):
             self.counts.units_changed = True
-        befores = self._befores(rtype, [s.record.id for s in changed])
+        befores = self._befores(rtype, [s.id for s in changed])
         self._insert(table, new)
         self._update(table, changed)
         self._write_children(rtype, new, changed)
         append(
-            [Change(self.actor, "create", rtype, s.record.id, None, s.ceif_json, self.batch_id) for s in new]
-            + [Change(self.actor, "update", rtype, s.record.id, befores[s.record.id], s.ceif_json,
+            [Change(self.actor, "create", rtype, s.id, None, s.ceif_json, self.batch_id) for s in new]
+            + [Change(self.actor, "update", rtype, s.id, befores[s.id], s.ceif_json,
                       self.batch_id) for s in changed],
             self.at,
         )
@@ -218,26 +239,26 @@ class Writer:
         marks = ", ".join(["%s"] * len(columns))
         sql = (f"INSERT INTO {_q(table.model._meta.db_table)} ({', '.join(map(_q, columns))}) "
                f"VALUES ({marks})")
-        _execute_many(sql, [(s.record.id, *table.to_row(s.record), s.hash) for s in staged])
+        _execute_many(sql, [(s.id, *s.row, s.hash) for s in staged])
 
     def _update(self, table: Table, staged: list[Staged]) -> None:
         sets = ", ".join(f"{_q(c)} = %s" for c in (*table.columns, "content_hash"))
         sql = f"UPDATE {_q(table.model._meta.db_table)} SET {sets} WHERE {_q('id')} = %s"
-        _execute_many(sql, [(*table.to_row(s.record), s.hash, s.record.id) for s in staged])
+        _execute_many(sql, [(*s.row, s.hash, s.id) for s in staged])
 
     def _write_children(self, rtype: str, new: list[Staged], changed: list[Staged]) -> None:
         """Handlers of a case and officers of a grid are rows of their own tables."""
         if rtype == "case":
-            CaseHandler.objects.filter(case_id__in=[s.record.id for s in changed]).delete()
-            rows = [(s.record.id, h.person, h.role, i) for s in new + changed
+            CaseHandler.objects.filter(case_id__in=[s.id for s in changed]).delete()
+            rows = [(s.id, h.person, h.role, i) for s in new + changed
                     for i, h in enumerate(s.record.handlers)]
             _execute_many(
                 f"INSERT INTO {_q(CaseHandler._meta.db_table)} (case_id, person_id, role, position)"
                 " VALUES (%s, %s, %s, %s)", rows)
         elif rtype == "grid":
             through = Grid.officers.through
-            through.objects.filter(grid_id__in=[s.record.id for s in changed]).delete()
-            rows = [(s.record.id, p) for s in new + changed for p in s.record.officers]
+            through.objects.filter(grid_id__in=[s.id for s in changed]).delete()
+            rows = [(s.id, p) for s in new + changed for p in s.record.officers]
             _execute_many(
                 f"INSERT INTO {_q(through._meta.db_table)} (grid_id, person_id) VALUES (%s, %s)", rows)
 
@@ -275,11 +296,14 @@ Progress = Callable[[str, int | None], Callable[[int], None]]
 
 
 def import_files(paths: Iterable[Path], *, actor: str, progress: Progress | None = None,
-                 workdir: Path | None = None) -> ImportOutcome:
+                 workdir: Path | None = None, workers: int | None = None) -> ImportOutcome:
     """Read, check and store a batch. Raises UnreadableFile if any file cannot be read at all."""
     paths = list(paths)
     started = timezone.now()
-    with Batch(DjangoStore(), workdir=workdir) as batch:
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
+    with Batch(DjangoStore(), workdir=workdir, row_of=Adapt(connection.vendor).row,
+               workers=workers) as batch:
         reading = progress("读取", None) if progress else None
         for path in paths:
             batch.add_file(path, reading)

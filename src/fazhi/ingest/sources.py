@@ -97,28 +97,48 @@ def _encoding_problem(file: str, line: int) -> Problem:
     return Problem(file, line, None, None, None, "本行含无法识别的字符（编码错误），请检查文件编码")
 
 
-def _read_jsonl(path: Path) -> Iterator[Item]:
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A JSON Lines line not parsed yet: parsing can then happen in a worker process."""
+
+    file: str
+    line: int
+    text: str
+
+    def parse(self) -> Item:
+        if _has_bad_bytes(self.text):
+            return _encoding_problem(self.file, self.line)
+        try:
+            data = json.loads(self.text)
+        except json.JSONDecodeError as err:
+            return Problem(self.file, self.line, None, None, None, f"不是有效的 JSON（第{err.colno}列）")
+        if not isinstance(data, dict):
+            return Problem(self.file, self.line, None, None, None, "每行应为一个 JSON 对象")
+        return RawRecord(self.file, self.line, data)
+
+
+def read_lazily(path: Path) -> Iterator[Item | RawLine]:
+    """Like `read_records`, but JSON Lines come unparsed (call `.parse()` on each)."""
+    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} and path.is_file() and path.stat().st_size:
+        return _jsonl_lines(path)
+    return read_records(path)
+
+
+def _jsonl_lines(path: Path) -> Iterator[RawLine]:
     encoding = detect_encoding(path)
     seen_any = False
     with path.open(encoding=encoding, errors="surrogateescape", newline="") as fh:
         for number, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            seen_any = True
-            if _has_bad_bytes(text):
-                yield _encoding_problem(path.name, number)
-                continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as err:
-                yield Problem(path.name, number, None, None, None, f"不是有效的 JSON（第{err.colno}列）")
-                continue
-            if not isinstance(data, dict):
-                yield Problem(path.name, number, None, None, None, "每行应为一个 JSON 对象")
-                continue
-            yield RawRecord(path.name, number, data)
+            if text.strip():
+                seen_any = True
+                yield RawLine(path.name, number, text)
     if not seen_any:
         raise UnreadableFile(path.name, "文件为空")
+
+
+def _read_jsonl(path: Path) -> Iterator[Item]:
+    for raw in _jsonl_lines(path):
+        yield raw.parse()
 
 
 def record_type_from_name(name: str) -> str | None:

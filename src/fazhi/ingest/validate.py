@@ -100,6 +100,11 @@ def parse_date(value: Any, field: str) -> date:
 
 
 def parse_text(value: Any, field: str) -> str:
+    if type(value) is str:  # the common case, first
+        text = value.strip()
+        if text:
+            return text
+        raise FieldError(field, "不能为空")
     if isinstance(value, bool) or value is None:
         raise FieldError(field, "应为文本")
     if isinstance(value, float) and value.is_integer():
@@ -320,16 +325,12 @@ FIELDS: dict[str, dict[str, tuple[Parser, bool]]] = {
 }
 
 
-def _is_absent(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def validate(raw: Mapping[str, Any], file: str, line: int | None) -> Record | list[Problem]:
     """Turn one raw record into a typed record, or list every problem found in it."""
     rtype = raw.get("type")
     rid = raw.get("id")
     ident = str(rid).strip() if isinstance(rid, str | int) and not isinstance(rid, bool) else None
-    if _is_absent(rtype):
+    if rtype is None or rtype == "":
         return [Problem(file, line, None, ident, "type", "缺少记录类型（type）")]
     if not isinstance(rtype, str) or rtype not in FIELDS:
         known = "、".join(FIELDS)
@@ -344,7 +345,7 @@ def validate(raw: Mapping[str, Any], file: str, line: int | None) -> Record | li
             problems.append(Problem(file, line, rtype, ident, name, "未知字段，CEIF 中没有此字段"))
     for name, (parse, required) in specs.items():
         value = raw.get(name)
-        if _is_absent(value):
+        if value is None or (type(value) is str and not value.strip()):
             if required:
                 problems.append(Problem(file, line, rtype, ident, name, "缺少必填字段"))
             continue
