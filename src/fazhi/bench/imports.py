@@ -1,0 +1,129 @@
+"""`fazhi bench import`: records/s and peak memory of importing a generated bureau.
+
+Each run imports into a fresh store in a separate `fazhi import` process, exactly as a user
+would; memory is the peak resident size of that process and its validation workers together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fazhi.config import data_dir
+
+# A fixed year keeps the data set, and so the figures, comparable between runs.
+BENCH_FROM, BENCH_TO = date(2025, 7, 1), date(2026, 6, 30)
+
+
+@dataclass(frozen=True)
+class Figures:
+    store: str
+    records: int
+    events: int
+    seconds: float
+    peak_mib: float
+
+    def line(self) -> str:
+        return (f"{self.store:<10} {self.records:>10,} 条  {self.events:>10,} 事件  {self.seconds:8.1f} s  "
+                f"{self.records / self.seconds:>9,.0f} 条/s  {self.events / self.seconds:>9,.0f} 事件/s  "
+                f"峰值内存 {self.peak_mib:,.0f} MiB")
+
+
+def dataset(scale: str) -> Path:
+    from fazhi.demo import generate_bureau
+
+    folder = data_dir() / "bench" / f"{scale}-seed1-{BENCH_TO.isoformat()}"
+    if not (folder / "manifest.json").exists():
+        print(f"生成 {scale} 规模数据到 {folder} ……", flush=True)
+        started = time.perf_counter()
+        generate_bureau(folder, scale=scale, seed=1, date_from=BENCH_FROM, date_to=BENCH_TO)
+        print(f"生成用时 {time.perf_counter() - started:.1f} s", flush=True)
+    return folder
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and its children, from /proc."""
+    total, pids = 0, [root]
+    while pids:
+        pid = pids.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        pids.extend(int(c) for c in children)
+    return total
+
+
+def _measure(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(proc.pid))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    started = time.perf_counter()
+    watcher.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"导入失败（退出码 {proc.returncode}）：{err[-2000:]}")
+    return seconds, peak / 1024, out
+
+
+def import_once(store: str, database_url: str | None, files: list[Path]) -> Figures:
+    """Import into a fresh store; None means a new SQLite file."""
+    with tempfile.TemporaryDirectory(prefix="fazhi-bench-", dir=data_dir()) as tmp:
+        database_url = database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        env = {**os.environ, "FAZHI_DATABASE_URL": database_url, "FAZHI_DATA_DIR": tmp}
+        cli = [sys.executable, "-m", "fazhi.cli"]
+        subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
+        seconds, peak, out = _measure([*cli, "import", *map(str, files), "--format", "json"], env)
+    report = json.loads(out)
+    with (files[0].parent / "manifest.json").open(encoding="utf-8") as fh:
+        events = json.load(fh)["counts"]["event"]
+    return Figures(store, report["new"], events, seconds, peak)
+
+
+def _fresh_postgres_database(admin_url: str) -> str:
+    import psycopg
+
+    name = f"fazhi_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def run_import_benchmark(*, scale: str, postgres: str | None, skip_postgres: bool) -> int:
+    folder = dataset(scale)
+    order = ["unit", "person", "grid", "case", "alarm", "subject", "event"]
+    files = [folder / f"{t}.jsonl" for t in order]
+    print(f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；数据：{folder.name}", flush=True)
+    results = [import_once("SQLite", None, files)]
+    print(results[-1].line(), flush=True)
+    if not skip_postgres:
+        admin = postgres or os.environ.get("FAZHI_BENCH_POSTGRES_URL")
+        if not admin:
+            print("未给出 PostgreSQL 地址（--postgres 或 FAZHI_BENCH_POSTGRES_URL），跳过 PostgreSQL。"
+                  "用 scripts/bench.sh 会自动启动临时集群。")
+            return 0
+        results.append(import_once("PostgreSQL", _fresh_postgres_database(admin), files))
+        print(results[-1].line(), flush=True)
+    return 0

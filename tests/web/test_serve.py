@@ -1,0 +1,55 @@
+"""`fazhi demo` and `fazhi serve` as a user runs them: real processes, a real HTTP server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
+    result = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "拒收 0" in result.stdout
+    assert "演示账号：demo" in result.stdout
+    again = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
+    assert "演示数据已导入" in again.stdout
+    assert again.stdout.splitlines()[-1] == result.stdout.splitlines()[-1]  # same account and password
+
+
+def test_serve_answers_on_the_chosen_host_and_port(fazhi_process):
+    port = free_port()
+    env = {**os.environ, "FAZHI_DATABASE_URL": fazhi_process.database_url,
+           "FAZHI_DATA_DIR": str(fazhi_process.data_dir)}
+    server = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "serve", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert "登录" in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/fazhi/site.css", timeout=5) as response:
+            assert b"font-family" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
