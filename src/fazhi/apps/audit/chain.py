@@ -35,9 +35,13 @@ class Change:
     batch_id: int | None = None
 
 
-def entry_hash(seq: int, at: datetime, change: Change, prev_hash: str) -> str:
+def time_text(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(seq: int, at_text: str, change: Change, prev_hash: str) -> str:
     payload = canonical_json([
-        seq, at.astimezone(UTC).isoformat(timespec="microseconds"), change.actor, change.action,
+        seq, at_text, change.actor, change.action,
         change.object_type, change.object_id, change.before, change.after, change.batch_id,
         prev_hash,
     ])
@@ -51,10 +55,11 @@ def append(changes: Iterable[Change], at: datetime) -> int:
     head = AuditHead.objects.select_for_update().get(pk=1)
     seq, prev = head.last_seq, head.last_hash
     at_db = connection.ops.adapt_datetimefield_value(at)
+    at_text = time_text(at)
     rows = []
     for change in changes:
         seq += 1
-        digest = entry_hash(seq, at, change, prev)
+        digest = entry_hash(seq, at_text, change, prev)
         rows.append((seq, at_db, change.actor, change.action, change.object_type, change.object_id,
                      change.before, change.after, change.batch_id, prev, digest))
         prev = digest
@@ -92,7 +97,7 @@ def verify_chain() -> tuple[int, Break | None]:
             return count, Break(entry.seq, "与前一条记录的哈希不衔接（前面的记录被改动或删除）")
         change = Change(entry.actor, entry.action, entry.object_type, entry.object_id,
                         entry.before, entry.after, entry.batch_id)
-        if entry_hash(entry.seq, entry.at, change, prev) != entry.hash:
+        if entry_hash(entry.seq, time_text(entry.at), change, prev) != entry.hash:
             return count, Break(entry.seq, "内容与哈希不符（该记录被改动）")
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
     head = AuditHead.objects.get(pk=1)
