@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture
 def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
     """Write records (dicts, or raw strings for broken lines) as a JSON Lines file."""
@@ -44,11 +45,18 @@ def scratch_database_url(tmp_path: Path):
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-def run_fazhi(args: list[str], database_url: str, data_dir: Path, **kwargs) -> subprocess.CompletedProcess:
+def run_fazhi(
+    args: list[str], database_url: str, data_dir: Path, **kwargs
+) -> subprocess.CompletedProcess:
     """Run the real `fazhi` command in its own process."""
     env = {**os.environ, "FAZHI_DATABASE_URL": database_url, "FAZHI_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "fazhi.cli", *args], env=env, capture_output=True,
-                          text=True, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "fazhi.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
 
 
 @pytest.fixture

@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=text, description=text, add_help=False,
-                           formatter_class=ChineseHelpFormatter)
+        p = sub.add_parser(
+            name, help=text, description=text, add_help=False, formatter_class=ChineseHelpFormatter
+        )
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
         p._positionals.title = "参数"
         p._optionals.title = "选项"
@@ -57,7 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("demo", "一键演示：建库、生成并导入演示数据、巡查，然后启动网页服务")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
-    p.add_argument("--scale", default="county", choices=["mini", "county", "city"], help="演示数据规模（默认 county）")
+    p.add_argument(
+        "--scale",
+        default="county",
+        choices=["mini", "county", "city"],
+        help="演示数据规模（默认 county）",
+    )
     p.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网页服务")
 
     p = command("serve", "启动网页服务")
@@ -76,12 +82,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("."), help="输出目录（默认当前目录）")
 
     p = command("generate", "生成模拟单位的 CEIF 数据")
-    p.add_argument("--scale", required=True, choices=["mini", "county", "city", "province"], help="规模")
+    p.add_argument(
+        "--scale", required=True, choices=["mini", "county", "city", "province"], help="规模"
+    )
     p.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同文件）")
     p.add_argument("--out", type=Path, required=True, help="输出目录")
-    p.add_argument("--from", dest="date_from", type=date.fromisoformat, help="起始日期（默认为截止日期前 365 天）")
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        type=date.fromisoformat,
+        help="起始日期（默认为截止日期前 365 天）",
+    )
     p.add_argument("--to", dest="date_to", type=date.fromisoformat, help="截止日期（默认今天）")
-    p.add_argument("--defect-share", type=float, default=0.03, help="注入程序瑕疵的案件比例（默认 0.03）")
+    p.add_argument(
+        "--defect-share", type=float, default=0.03, help="注入程序瑕疵的案件比例（默认 0.03）"
+    )
 
     p = command("audit", "审计日志")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="子命令", required=True)
@@ -94,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("bench", "性能基准（打印数据）")
     bench_sub = p.add_subparsers(dest="bench_command", metavar="子命令", required=True)
-    b = bench_sub.add_parser("import", help="导入 city 规模数据到 SQLite 和 PostgreSQL，打印每秒记录数和内存峰值")
+    b = bench_sub.add_parser(
+        "import", help="导入 city 规模数据到 SQLite 和 PostgreSQL，打印每秒记录数和内存峰值"
+    )
     b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
     b.add_argument("--postgres", help="PostgreSQL 地址（默认自行启动临时集群）")
     b.add_argument("--skip-postgres", action="store_true", help="只测 SQLite")
@@ -111,7 +128,9 @@ def _expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in {".jsonl", ".csv", ".xlsx"}))
+            out.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() in {".jsonl", ".csv", ".xlsx"})
+            )
         else:
             out.append(path)
     return out
@@ -125,11 +144,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     progress = _progress if sys.stderr.isatty() and args.format == "text" else None
     try:
-        outcome = import_files(_expand(args.files), actor=args.actor, progress=progress,
-                               workdir=_workdir())
+        outcome = import_files(
+            _expand(args.files), actor=args.actor, progress=progress, workdir=_workdir()
+        )
     except UnreadableFile as err:
         if args.format == "json":
-            print(json.dumps({"error": str(err), "file": err.file, "reason": err.reason}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"error": str(err), "file": err.file, "reason": err.reason}, ensure_ascii=False
+                )
+            )
         print(f"无法读取 {err.file}：{err.reason}。本次未导入任何记录。", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
@@ -137,8 +161,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         for problem in outcome.problems:
             print(str(problem))
-        print(f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，"
-              f"拒收 {len(outcome.problems)}（批次 {outcome.batch_id}）")
+        print(
+            f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，"
+            f"拒收 {len(outcome.problems)}（批次 {outcome.batch_id}）"
+        )
     return EXIT_REJECTED if outcome.problems else EXIT_OK
 
 
@@ -171,8 +197,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if date_from > date_to:
         print("起始日期不能晚于截止日期", file=sys.stderr)
         return EXIT_UNREADABLE
-    summary = generate_bureau(args.out, scale=args.scale, seed=args.seed, date_from=date_from,
-                              date_to=date_to, defect_share=args.defect_share)
+    summary = generate_bureau(
+        args.out,
+        scale=args.scale,
+        seed=args.seed,
+        date_from=date_from,
+        date_to=date_to,
+        defect_share=args.defect_share,
+    )
     print(json.dumps(summary.counts, ensure_ascii=False))
     return EXIT_OK
 
@@ -252,7 +284,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from fazhi.bench.imports import run_import_benchmark
 
-    return run_import_benchmark(scale=args.scale, postgres=args.postgres, skip_postgres=args.skip_postgres)
+    return run_import_benchmark(
+        scale=args.scale, postgres=args.postgres, skip_postgres=args.skip_postgres
+    )
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -267,5 +301,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bench": cmd_bench,
 }
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m fazhi.cli
     sys.exit(main())

@@ -7,10 +7,10 @@ import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from tests.support import EXAMPLE
 
 from fazhi.apps.audit.models import AuditEntry, AuditHead
 from fazhi.cli import main
-from tests.support import EXAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,10 @@ def test_an_entry_edited_behind_the_applications_back_is_named(capsys):
     target = AuditEntry.objects.get(object_type="case", object_id="X-2026-0112")
     drop_append_only_guard()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET after = %s WHERE seq = %s",
-                       [target.after.replace("李某殴打他人案", "无事"), target.seq])
+        cursor.execute(
+            "UPDATE audit_auditentry SET after = %s WHERE seq = %s",
+            [target.after.replace("李某殴打他人案", "无事"), target.seq],
+        )
     code, out = verify(capsys)
     assert code == 1
     assert f"第 {target.seq} 条" in out and "被改动" in out
@@ -92,4 +94,3 @@ def test_the_database_refuses_to_change_or_delete_entries(capsys, sql):
         with connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEntry.objects.count() == AuditHead.objects.get().last_seq == 35
-

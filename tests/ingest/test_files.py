@@ -8,13 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.support import base_records
 
 from fazhi.apps.cases.models import Case, Event
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Person, Unit
 from fazhi.cli import main
 from fazhi.ingest.templates import header
-from tests.support import base_records
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,13 @@ def test_an_xlsx_workbook_imports_one_sheet_per_record_type(capsys, tmp_path):
 
 
 def test_xlsx_sheets_may_carry_the_chinese_template_names(capsys, tmp_path):
-    names = {"unit": "单位", "person": "人员", "case": "案件", "subject": "涉案人员", "event": "办案事件"}
+    names = {
+        "unit": "单位",
+        "person": "人员",
+        "case": "案件",
+        "subject": "涉案人员",
+        "event": "办案事件",
+    }
     code, report, _ = run(capsys, write_xlsx(tmp_path / "batch.xlsx", xlsx_sheets(names)))
     assert code == 0 and report["new"] == 8
 
@@ -180,7 +186,11 @@ def test_an_xlsx_sheet_with_merged_header_cells_is_refused(capsys, tmp_path):
     cascade = [r for r in report["rejected"] if r is not header_problem]
     assert "合并单元格" in header_problem["reason"] and "B1:C1" in header_problem["reason"]
     assert not Person.objects.exists()
-    assert {c["type"] for c in cascade} == {"case", "subject", "event"}  # people missing, so all that rests on them
+    assert {c["type"] for c in cascade} == {
+        "case",
+        "subject",
+        "event",
+    }  # people missing, so all that rests on them
 
 
 def test_an_unknown_sheet_is_reported(capsys, tmp_path):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.support import EXAMPLE, base_records
 
 from fazhi.apps.audit.models import AuditEntry
 from fazhi.apps.cases.models import Case, CaseHandler, Event, Subject
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Unit, UnitClosure
 from fazhi.cli import main
-from tests.support import EXAMPLE, base_records
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,11 @@ def test_the_example_batch_imports_whole_and_again_as_a_no_op(capsys):
     assert code == 0
     assert report == {"new": 34, "updated": 0, "unchanged": 0, "rejected": []}
     assert Event.objects.filter(case_id="A-2026-0031").count() == 13
-    assert list(CaseHandler.objects.filter(case_id="A-2026-0031").order_by("position")
-                .values_list("person_id", "role")) == [("P-0102", "lead"), ("P-0103", "assist")]
+    assert list(
+        CaseHandler.objects.filter(case_id="A-2026-0031")
+        .order_by("position")
+        .values_list("person_id", "role")
+    ) == [("P-0102", "lead"), ("P-0103", "assist")]
     entries = AuditEntry.objects.count()
 
     code, report = run_import(capsys, EXAMPLE)
@@ -60,14 +63,26 @@ def test_a_changed_record_is_updated_and_audited_with_before_and_after(capsys, w
 
 def test_a_dangling_reference_is_refused_and_its_neighbours_are_kept(capsys, write_jsonl):
     records = base_records() + [
-        {"type": "event", "id": "E9", "case": "NO-SUCH-CASE", "kind": "intake", "at": "2026-03-02T10:00:00+08:00"}
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "NO-SUCH-CASE",
+            "kind": "intake",
+            "at": "2026-03-02T10:00:00+08:00",
+        }
     ]
     code, report = run_import(capsys, write_jsonl(records))
     assert code == 1
     assert report["new"] == 8
     [problem] = report["rejected"]
-    assert problem == {"file": "batch.jsonl", "line": 9, "type": "event", "id": "E9", "field": "case",
-                       "reason": "引用的案件“NO-SUCH-CASE”不存在（本批次和数据库中都没有）"}
+    assert problem == {
+        "file": "batch.jsonl",
+        "line": 9,
+        "type": "event",
+        "id": "E9",
+        "field": "case",
+        "reason": "引用的案件“NO-SUCH-CASE”不存在（本批次和数据库中都没有）",
+    }
     assert not Event.objects.filter(pk="E9").exists()
 
 
@@ -92,7 +107,9 @@ def test_references_resolve_against_the_store_across_batches(capsys, write_jsonl
 def test_references_may_point_forward_in_the_file(capsys, write_jsonl):
     code, report = run_import(capsys, write_jsonl(list(reversed(base_records()))))
     assert code == 0 and report["new"] == 8
-    assert set(UnitClosure.objects.filter(ancestor_id="U1").values_list("descendant_id", flat=True)) == {"U1", "U2"}
+    assert set(
+        UnitClosure.objects.filter(ancestor_id="U1").values_list("descendant_id", flat=True)
+    ) == {"U1", "U2"}
 
 
 def test_a_duplicate_id_with_different_content_rejects_every_copy(capsys, write_jsonl):
@@ -122,17 +139,33 @@ def test_a_cycle_in_the_unit_tree_is_refused(capsys, write_jsonl):
 
 def test_a_cycle_through_stored_units_is_refused(capsys, write_jsonl):
     run_import(capsys, write_jsonl(base_records()))
-    code, report = run_import(capsys, write_jsonl(
-        [{"type": "unit", "id": "U1", "name": "某市公安局", "kind": "bureau", "parent": "U2"}]))
+    code, report = run_import(
+        capsys,
+        write_jsonl(
+            [{"type": "unit", "id": "U1", "name": "某市公安局", "kind": "bureau", "parent": "U2"}]
+        ),
+    )
     assert code == 1 and "U1 → U2 → U1" in report["rejected"][0]["reason"]
     assert Unit.objects.get(pk="U1").parent_id is None
 
 
 def test_an_events_subject_must_belong_to_the_events_case(capsys, write_jsonl):
     records = base_records() + [
-        {"type": "case", "id": "A2", "kind": "criminal", "unit": "U2", "opened_at": "2026-03-02T09:00:00+08:00"},
-        {"type": "event", "id": "E9", "case": "A2", "kind": "criminal_detention", "subject": "S1",
-         "at": "2026-03-02T10:00:00+08:00"},
+        {
+            "type": "case",
+            "id": "A2",
+            "kind": "criminal",
+            "unit": "U2",
+            "opened_at": "2026-03-02T09:00:00+08:00",
+        },
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "A2",
+            "kind": "criminal_detention",
+            "subject": "S1",
+            "at": "2026-03-02T10:00:00+08:00",
+        },
     ]
     code, report = run_import(capsys, write_jsonl(records))
     assert code == 1
@@ -146,7 +179,9 @@ def test_broken_json_lines_are_reported_by_line(capsys, write_jsonl):
     code, report = run_import(capsys, write_jsonl(records[:2] + ["{not json", "[1, 2]"]))
     assert code == 1
     assert [(r["line"], r["reason"]) for r in report["rejected"]] == [
-        (3, "不是有效的 JSON（第2列）"), (4, "每行应为一个 JSON 对象")]
+        (3, "不是有效的 JSON（第2列）"),
+        (4, "每行应为一个 JSON 对象"),
+    ]
     assert Unit.objects.count() == 2
 
 
@@ -160,8 +195,15 @@ def test_text_output_summarises_in_chinese(capsys, write_jsonl):
 def test_parallel_validation_stages_exactly_what_serial_validation_does(tmp_path, write_jsonl):
     from fazhi.ingest.batch import Batch, EmptyStore
 
-    records = base_records() * 3 + [{"type": "event", "id": "BAD", "case": "A1", "kind": "intake",
-                                     "at": "2026-02-30T10:00:00+08:00"}]
+    records = base_records() * 3 + [
+        {
+            "type": "event",
+            "id": "BAD",
+            "case": "A1",
+            "kind": "intake",
+            "at": "2026-02-30T10:00:00+08:00",
+        }
+    ]
     path = write_jsonl(records)
 
     def staged(workers: int) -> tuple[list, list]:
@@ -169,10 +211,83 @@ def test_parallel_validation_stages_exactly_what_serial_validation_does(tmp_path
             batch.parallel_from_bytes = 0
             batch.add_file(path)
             batch.check()
-            rows = [(s.id, s.hash) for t in ("unit", "person", "case", "subject", "event")
-                    for chunk in batch.staged(t) for s in chunk]
+            rows = [
+                (s.id, s.hash)
+                for t in ("unit", "person", "case", "subject", "event")
+                for chunk in batch.staged(t)
+                for s in chunk
+            ]
             return rows, [p.as_dict() for p in batch.sorted_problems()]
 
     serial, parallel = staged(0), staged(2)
     assert serial == parallel
     assert len(serial[0]) == 8 and serial[1][0]["id"] == "BAD"
+
+
+BAD_RECORDS = {
+    "unknown record type": ({"type": "vehicle", "id": "V1"}, "type", "未知的记录类型"),
+    "unknown event kind": (
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "A1",
+            "kind": "teleport",
+            "at": "2026-03-02T10:00:00+08:00",
+        },
+        "kind",
+        "未知的事件类型",
+    ),
+    "missing required field": (
+        {"type": "event", "id": "E9", "case": "A1", "kind": "intake"},
+        "at",
+        "缺少必填字段",
+    ),
+    "impossible month": (
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "A1",
+            "kind": "intake",
+            "at": "2026-13-01T10:00:00+08:00",
+        },
+        "at",
+        "不存在",
+    ),
+    "impossible hour": (
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "A1",
+            "kind": "intake",
+            "at": "2026-03-01T25:00:00+08:00",
+        },
+        "at",
+        "不存在",
+    ),
+    "end before at": (
+        {
+            "type": "event",
+            "id": "E9",
+            "case": "A1",
+            "kind": "inquiry",
+            "at": "2026-03-02T10:00:00+08:00",
+            "end": "2026-03-02T09:00:00+08:00",
+        },
+        "end",
+        "结束时间早于开始时间",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_RECORDS)
+def test_each_kind_of_bad_record_is_refused_alone_and_nothing_valid_is_lost(
+    capsys, write_jsonl, name
+):
+    bad, field, reason = BAD_RECORDS[name]
+    code, report = run_import(capsys, write_jsonl(base_records() + [bad]))
+    assert code == 1
+    [problem] = report["rejected"]
+    assert (problem["line"], problem["field"]) == (9, field)
+    assert reason in problem["reason"]
+    assert report["new"] == 8
+    assert Event.objects.count() == 2 and Subject.objects.count() == 1

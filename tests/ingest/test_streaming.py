@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests.support import base_records
 
 pytestmark = pytest.mark.django_db  # the scratch database is made next to the test database
@@ -24,9 +23,16 @@ def write_events(path: Path, count: int, note_chars: int = 0) -> Path:
         for record in base_records():
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         for i in range(count):
-            event = {"type": "event", "id": f"EV{i:07d}", "case": "A1", "kind": "inquiry",
-                     "at": "2026-03-02T10:00:00+08:00", "end": "2026-03-02T11:00:00+08:00",
-                     "officers": ["P1", "P2"], "attrs": {"recorded": True, "x_note": note}}
+            event = {
+                "type": "event",
+                "id": f"EV{i:07d}",
+                "case": "A1",
+                "kind": "inquiry",
+                "at": "2026-03-02T10:00:00+08:00",
+                "end": "2026-03-02T11:00:00+08:00",
+                "officers": ["P1", "P2"],
+                "attrs": {"recorded": True, "x_note": note},
+            }
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
     return path
 
@@ -38,35 +44,58 @@ def count_rows(database_url: str, data_dir: Path) -> dict[str, int]:
         "from fazhi.apps.audit.models import AuditEntry as A;"
         "print(json.dumps({'batches': B.objects.count(), 'events': E.objects.count(), 'audit': A.objects.count()}))"
     )
-    env = {**os.environ, "FAZHI_DATABASE_URL": database_url, "FAZHI_DATA_DIR": str(data_dir),
-           "DJANGO_SETTINGS_MODULE": "fazhi.web.settings"}
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": database_url,
+        "FAZHI_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "fazhi.web.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
 def test_a_100_mb_file_is_streamed_in_bounded_memory(fazhi_process, tmp_path):
-    path = write_events(tmp_path / "big.jsonl", 64_000, note_chars=1_600)
+    path = write_events(tmp_path / "big.jsonl", 64_000, note_chars=540)  # 3 bytes a character
     assert path.stat().st_size > 100 * 1024 * 1024
-    env = {**os.environ, "FAZHI_DATABASE_URL": fazhi_process.database_url,
-           "FAZHI_DATA_DIR": str(fazhi_process.data_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "import", str(path), "--format", "json"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": fazhi_process.database_url,
+        "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fazhi.cli", "import", str(path), "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read()
     assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
     assert json.loads(out)["new"] == 64_008
     peak_mib = usage.ru_maxrss / 1024
-    assert peak_mib < 300, f"peak memory {peak_mib:.0f} MiB for a {path.stat().st_size >> 20} MiB file"
+    assert peak_mib < 300, (
+        f"peak memory {peak_mib:.0f} MiB for a {path.stat().st_size >> 20} MiB file"
+    )
 
 
 def test_killing_an_import_leaves_either_nothing_or_the_whole_batch(fazhi_process, tmp_path):
     path = write_events(tmp_path / "batch.jsonl", 60_000)
-    env = {**os.environ, "FAZHI_DATABASE_URL": fazhi_process.database_url,
-           "FAZHI_DATA_DIR": str(fazhi_process.data_dir)}
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": fazhi_process.database_url,
+        "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
+    }
     killed_while_running = 0
     for delay in (0.8, 1.6, 2.4, 3.2):
-        proc = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "import", str(path), "--format", "json"],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fazhi.cli", "import", str(path), "--format", "json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         if proc.poll() is None:
             killed_while_running += 1

@@ -17,7 +17,13 @@ def problems_of(raw: dict) -> list[Problem]:
 
 
 def event(**overrides) -> dict:
-    raw = {"type": "event", "id": "E1", "case": "A1", "kind": "intake", "at": "2026-03-01T10:00:00+08:00"}
+    raw = {
+        "type": "event",
+        "id": "E1",
+        "case": "A1",
+        "kind": "intake",
+        "at": "2026-03-01T10:00:00+08:00",
+    }
     raw.update(overrides)
     return {k: v for k, v in raw.items() if v is not None}
 
@@ -34,8 +40,9 @@ def test_a_time_without_offset_is_beijing_time():
     assert record.at == datetime(2026, 3, 1, 10, 0, tzinfo=CHINA_TZ)
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01T10:00:00+08:00", "2026-03-01T25:00:00+08:00",
-                                 "2026-02-30T10:00:00+08:00"])
+@pytest.mark.parametrize(
+    "bad", ["2026-13-01T10:00:00+08:00", "2026-03-01T25:00:00+08:00", "2026-02-30T10:00:00+08:00"]
+)
 def test_an_impossible_timestamp_is_refused(bad):
     [problem] = problems_of(event(at=bad))
     assert (problem.field, problem.line, problem.id) == ("at", 7, "E1")
@@ -93,15 +100,28 @@ def test_an_unknown_top_level_field_is_refused():
 
 
 def test_a_unit_cannot_be_its_own_parent():
-    [problem] = problems_of({"type": "unit", "id": "U1", "name": "x", "kind": "bureau", "parent": "U1"})
+    [problem] = problems_of(
+        {"type": "unit", "id": "U1", "name": "x", "kind": "bureau", "parent": "U1"}
+    )
     assert problem.field == "parent"
 
 
 def test_list_fields_from_spreadsheets_are_json_text():
-    record = validate({"type": "person", "id": "P1", "name": "王某", "unit": "U1",
-                       "roles": '["officer", "legal_officer"]'}, "person.csv", 2)
+    record = validate(
+        {
+            "type": "person",
+            "id": "P1",
+            "name": "王某",
+            "unit": "U1",
+            "roles": '["officer", "legal_officer"]',
+        },
+        "person.csv",
+        2,
+    )
     assert record.roles == ("officer", "legal_officer")
-    [problem] = problems_of({"type": "person", "id": "P1", "name": "王某", "unit": "U1", "roles": "[officer"})
+    [problem] = problems_of(
+        {"type": "person", "id": "P1", "name": "王某", "unit": "U1", "roles": "[officer"}
+    )
     assert problem.field == "roles" and "JSON" in problem.reason
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from tests.support import EXAMPLE, REPO
 
 from fazhi.cli import main
-from tests.support import EXAMPLE, REPO
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,11 @@ def test_no_template_or_static_file_loads_anything_from_the_internet():
     offenders = [
         str(path.relative_to(REPO))
         for path in web.rglob("*")
-        if path.suffix in {".html", ".css", ".js"} and re.search(r"(src|href)\s*=\s*[\"']?https?://|url\(\s*[\"']?https?://", path.read_text(encoding="utf-8"))
+        if path.suffix in {".html", ".css", ".js"}
+        and re.search(
+            r"(src|href)\s*=\s*[\"']?https?://|url\(\s*[\"']?https?://",
+            path.read_text(encoding="utf-8"),
+        )
     ]
     assert offenders == []
     assert any(Path(web).rglob("*.html"))

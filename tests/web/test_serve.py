@@ -27,20 +27,31 @@ def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
     assert "演示账号：demo" in result.stdout
     again = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert "演示数据已导入" in again.stdout
-    assert again.stdout.splitlines()[-1] == result.stdout.splitlines()[-1]  # same account and password
+    assert (
+        again.stdout.splitlines()[-1] == result.stdout.splitlines()[-1]
+    )  # same account and password
 
 
 def test_serve_answers_on_the_chosen_host_and_port(fazhi_process):
     port = free_port()
-    env = {**os.environ, "FAZHI_DATABASE_URL": fazhi_process.database_url,
-           "FAZHI_DATA_DIR": str(fazhi_process.data_dir)}
-    server = subprocess.Popen([sys.executable, "-m", "fazhi.cli", "serve", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": fazhi_process.database_url,
+        "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fazhi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/login/", timeout=2
+                ) as response:
                     page = response.read().decode()
                 break
             except OSError:
@@ -48,7 +59,9 @@ def test_serve_answers_on_the_chosen_host_and_port(fazhi_process):
                     raise
                 time.sleep(0.3)
         assert "登录" in page
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/fazhi/site.css", timeout=5) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/fazhi/site.css", timeout=5
+        ) as response:
             assert b"font-family" in response.read()
     finally:
         server.terminate()

@@ -33,9 +33,11 @@ class Figures:
     peak_mib: float
 
     def line(self) -> str:
-        return (f"{self.store:<10} {self.records:>10,} 条  {self.events:>10,} 事件  {self.seconds:8.1f} s  "
-                f"{self.records / self.seconds:>9,.0f} 条/s  {self.events / self.seconds:>9,.0f} 事件/s  "
-                f"峰值内存 {self.peak_mib:,.0f} MiB")
+        return (
+            f"{self.store:<10} {self.records:>10,} 条  {self.events:>10,} 事件  {self.seconds:8.1f} s  "
+            f"{self.records / self.seconds:>9,.0f} 条/s  {self.events / self.seconds:>9,.0f} 事件/s  "
+            f"峰值内存 {self.peak_mib:,.0f} MiB"
+        )
 
 
 def dataset(scale: str) -> Path:
@@ -60,13 +62,17 @@ def _tree_rss_kib(root: int) -> int:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        total += next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+        )
         pids.extend(int(c) for c in children)
     return total
 
 
 def _measure(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -115,14 +121,19 @@ def run_import_benchmark(*, scale: str, postgres: str | None, skip_postgres: boo
     folder = dataset(scale)
     order = ["unit", "person", "grid", "case", "alarm", "subject", "event"]
     files = [folder / f"{t}.jsonl" for t in order]
-    print(f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；数据：{folder.name}", flush=True)
+    print(
+        f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；数据：{folder.name}",
+        flush=True,
+    )
     results = [import_once("SQLite", None, files)]
     print(results[-1].line(), flush=True)
     if not skip_postgres:
         admin = postgres or os.environ.get("FAZHI_BENCH_POSTGRES_URL")
         if not admin:
-            print("未给出 PostgreSQL 地址（--postgres 或 FAZHI_BENCH_POSTGRES_URL），跳过 PostgreSQL。"
-                  "用 scripts/bench.sh 会自动启动临时集群。")
+            print(
+                "未给出 PostgreSQL 地址（--postgres 或 FAZHI_BENCH_POSTGRES_URL），跳过 PostgreSQL。"
+                "用 scripts/bench.sh 会自动启动临时集群。"
+            )
             return 0
         results.append(import_once("PostgreSQL", _fresh_postgres_database(admin), files))
         print(results[-1].line(), flush=True)

@@ -37,7 +37,12 @@ SEQUENCES: Final = {
     "brigade_officer": "业务大队民警",
     "traffic_officer": "交警大队民警",
 }
-QUALIFICATIONS: Final = {"none": "无", "basic": "基本级", "intermediate": "中级", "advanced": "高级"}
+QUALIFICATIONS: Final = {
+    "none": "无",
+    "basic": "基本级",
+    "intermediate": "中级",
+    "advanced": "高级",
+}
 ALARM_NATURES: Final = {
     "criminal": "刑事",
     "administrative": "行政",
@@ -74,7 +79,12 @@ GENDERS: Final = {"male": "男", "female": "女", "unknown": "未知"}
 NON_PUBLIC_ORDER_ADMIN_CATEGORIES: Final = frozenset(
     {"exit_entry", "drug_control", "fire_control", "traffic", "other_admin"}
 )
-GRID_LEVELS: Final = {1: "一级网格（乡镇街道）", 2: "二级网格（社区村）", 3: "三级网格（警务区）", 4: "四级网格（小区楼院）"}
+GRID_LEVELS: Final = {
+    1: "一级网格（乡镇街道）",
+    2: "二级网格（社区村）",
+    3: "三级网格（警务区）",
+    4: "四级网格（小区楼院）",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,9 @@ _NOTIFIED_FOR = (
 _BOOL = AttrSpec("bool")
 
 
-def _kind(name_zh: str, *, end: bool = False, subject: bool = False, **attrs: AttrSpec) -> EventKind:
+def _kind(
+    name_zh: str, *, end: bool = False, subject: bool = False, **attrs: AttrSpec
+) -> EventKind:
     return EventKind(name_zh, has_end=end, needs_subject=subject, attrs=attrs)
 
 
@@ -199,7 +211,9 @@ EVENT_KINDS: Final[dict[str, EventKind]] = {
     "hearing": _kind("听证", end=True),
     "legal_review_passed": _kind("法制审核通过"),
     "mediation": _kind("治安调解", succeeded=_BOOL),
-    "admin_case_extended": _kind("行政案件办案期限延长", days=AttrSpec("int", required=True, minimum=1)),
+    "admin_case_extended": _kind(
+        "行政案件办案期限延长", days=AttrSpec("int", required=True, minimum=1)
+    ),
     "penalty_decided": _kind(
         "行政处罚决定",
         detention_days=AttrSpec("int", minimum=0, maximum=60),
@@ -210,11 +224,15 @@ EVENT_KINDS: Final[dict[str, EventKind]] = {
     ),
     "decision_served": _kind("处罚决定书送达"),
     "admin_detention_executed": _kind("行政拘留送达执行", subject=True),
-    "property_seized": _kind("扣押/查封涉案财物", items=AttrSpec("int", minimum=0), list_issued=_BOOL),
+    "property_seized": _kind(
+        "扣押/查封涉案财物", items=AttrSpec("int", minimum=0), list_issued=_BOOL
+    ),
     "property_stored": _kind("移交涉案财物管理中心"),
     "property_returned": _kind("返还/处置涉案财物"),
     "property_found_unrelated": _kind("查明财物与案件无关"),
-    "property_seizure_extended": _kind("扣押期限延长", days=AttrSpec("int", required=True, minimum=1)),
+    "property_seizure_extended": _kind(
+        "扣押期限延长", days=AttrSpec("int", required=True, minimum=1)
+    ),
     "lawyer_meeting_requested": _kind("律师提出会见"),
     "lawyer_meeting_arranged": _kind("安排律师会见"),
 }

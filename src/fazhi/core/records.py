@@ -145,7 +145,8 @@ def _plain(value: Any) -> Any:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls)) for cls in (Unit, Person, Grid, Alarm, Case, Subject, Event)
+    cls: tuple(f.name for f in fields(cls))
+    for cls in (Unit, Person, Grid, Alarm, Case, Subject, Event)
 }
 
 

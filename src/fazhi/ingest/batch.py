@@ -21,7 +21,6 @@ from typing import Protocol
 
 from fazhi.core.records import (
     RECORD_TYPE_NAMES_ZH,
-    RECORD_TYPES,
     Alarm,
     Case,
     Event,
@@ -37,7 +36,6 @@ from fazhi.core.records import (
 )
 from fazhi.ingest.sources import RawLine, RawRecord, read_lazily
 from fazhi.ingest.validate import Problem, validate
-
 
 _CHUNK = 2000
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -116,7 +114,9 @@ def _many_refs(record: Record) -> list[tuple[str, str, str]]:
     if isinstance(record, Grid):
         return [(f"officers[{i}]", "person", p) for i, p in enumerate(record.officers)]
     if isinstance(record, Case):
-        return [(f"handlers[{i}].person", "person", h.person) for i, h in enumerate(record.handlers)]
+        return [
+            (f"handlers[{i}].person", "person", h.person) for i, h in enumerate(record.handlers)
+        ]
     if isinstance(record, Event):
         refs = [(f"officers[{i}]", "person", p) for i, p in enumerate(record.officers)]
         decided_by = (record.attrs or {}).get("decided_by")
@@ -136,8 +136,10 @@ class Staging:
     many_targets: set[tuple[str, str]] = field(default_factory=set)
 
 
-def stage_chunk(items: list[RawLine | RawRecord | Problem],
-                row_of: Callable[[Record], tuple[object, ...]] | None) -> Staging:
+def stage_chunk(
+    items: list[RawLine | RawRecord | Problem],
+    row_of: Callable[[Record], tuple[object, ...]] | None,
+) -> Staging:
     """Validate raw records into staging rows; pure, so it can run in another process."""
     out = Staging()
     for item in items:
@@ -157,8 +159,20 @@ def stage_chunk(items: list[RawLine | RawRecord | Problem],
         many = _many_refs(result)
         out.many_targets.update((ttype, tid) for _, ttype, tid in many)
         row = _ROW_JSON.encode(row_of(result)) if row_of else None
-        out.rows.append((result.TYPE, result.id, digest(ceif), item.file, item.line, ref_a, ref_b,
-                         bool(many), ceif, row))
+        out.rows.append(
+            (
+                result.TYPE,
+                result.id,
+                digest(ceif),
+                item.file,
+                item.line,
+                ref_a,
+                ref_b,
+                bool(many),
+                ceif,
+                row,
+            )
+        )
     return out
 
 
@@ -191,9 +205,13 @@ CREATE TABLE looked_up (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type,
 class Batch:
     """Read files into staging with `add_file`, then `check`, then write `staged()`."""
 
-    def __init__(self, store: Store, workdir: Path | None = None,
-                 row_of: Callable[[Record], tuple[object, ...]] | None = None,
-                 workers: int = 0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        workdir: Path | None = None,
+        row_of: Callable[[Record], tuple[object, ...]] | None = None,
+        workers: int = 0,
+    ) -> None:
         self.store = store
         self._row_of = row_of
         self.problems: list[Problem] = []
@@ -248,7 +266,9 @@ class Batch:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork")
+            )
         return self._executor
 
     def _take(self, staging: Staging, on_record: Callable[[int], None] | None) -> None:
@@ -297,12 +317,17 @@ class Batch:
             ).fetchall()
             if len({c[1] for c in copies}) == 1:
                 self._db.executemany(
-                    "UPDATE rec SET state = ? WHERE seq = ?", [(_REPEATED, c[0]) for c in copies[1:]]
+                    "UPDATE rec SET state = ? WHERE seq = ?",
+                    [(_REPEATED, c[0]) for c in copies[1:]],
                 )
                 continue
             places = "、".join(f"{c[2]} 第{c[3]}行" for c in copies)
             for seq, *_ in copies:
-                self._reject(seq, "id", f"同一批次中编号“{rid}”出现多次且内容不同（{places}），无法确定以哪条为准")
+                self._reject(
+                    seq,
+                    "id",
+                    f"同一批次中编号“{rid}”出现多次且内容不同（{places}），无法确定以哪条为准",
+                )
 
     def _known_in_store(self, ttype: str, ids: Iterable[str]) -> None:
         """Ask the store once about ids the batch does not hold, remembering the answers."""
@@ -363,32 +388,43 @@ class Batch:
         for ttype, tid in self._many_targets:
             by_type.setdefault(ttype, []).append(tid)
         for ttype, ids in by_type.items():
-            absent = [i for i in ids if not self._db.execute(
-                "SELECT 1 FROM rec WHERE type = ? AND id = ? AND state = 0", (ttype, i)).fetchone()]
+            absent = [
+                i
+                for i in ids
+                if not self._db.execute(
+                    "SELECT 1 FROM rec WHERE type = ? AND id = ? AND state = 0", (ttype, i)
+                ).fetchone()
+            ]
             self._known_in_store(ttype, absent)
         missing = {t for t in self._many_targets if not self._is_valid_target(*t)}
         if not missing:
             return 0
         rejected = 0
-        rows = self._db.execute("SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0").fetchall()
+        rows = self._db.execute(
+            "SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0"
+        ).fetchall()
         for seq, ceif in rows:
-            for field, ttype, tid in _many_refs(from_ceif(json.loads(ceif))):
+            for ref_field, ttype, tid in _many_refs(from_ceif(json.loads(ceif))):
                 if (ttype, tid) in missing:
-                    self._reject(seq, field, self._dangling_reason(ttype, tid))
+                    self._reject(seq, ref_field, self._dangling_reason(ttype, tid))
                     rejected += 1
                     break
         return rejected
 
     def _dangling_reason(self, ttype: str, tid: str) -> str:
         name = RECORD_TYPE_NAMES_ZH[ttype]
-        if self._db.execute("SELECT 1 FROM rejected_id WHERE type = ? AND id = ?", (ttype, tid)).fetchone():
+        if self._db.execute(
+            "SELECT 1 FROM rejected_id WHERE type = ? AND id = ?", (ttype, tid)
+        ).fetchone():
             return f"引用的{name}“{tid}”在本批次中无效（见该{name}的错误），数据库中也没有"
         return f"引用的{name}“{tid}”不存在（本批次和数据库中都没有）"
 
     def _reject_unit_cycles(self) -> bool:
         parents = dict(self.store.unit_parents())
         staged = dict(
-            self._db.execute("SELECT id, ref_a FROM rec WHERE type = 'unit' AND state = 0").fetchall()
+            self._db.execute(
+                "SELECT id, ref_a FROM rec WHERE type = 'unit' AND state = 0"
+            ).fetchall()
         )
         parents.update(staged)
         in_cycle: dict[str, str] = {}
@@ -399,7 +435,7 @@ class Batch:
                 path.append(node)
                 node = parents.get(node)
             if node is not None and node in path:
-                loop = path[path.index(node):]
+                loop = path[path.index(node) :]
                 text = " → ".join([*loop, node])
                 for member in loop:
                     in_cycle[member] = text
@@ -426,7 +462,9 @@ class Batch:
             owner = staged_case or stored_cases.get(subject_id)
             if owner is not None and owner != case_id:
                 self._reject(
-                    seq, "subject", f"涉案人员“{subject_id}”属于案件“{owner}”，不属于本事件的案件“{case_id}”"
+                    seq,
+                    "subject",
+                    f"涉案人员“{subject_id}”属于案件“{owner}”，不属于本事件的案件“{case_id}”",
                 )
 
     # -- results -----------------------------------------------------------------------------
@@ -437,12 +475,15 @@ class Batch:
     def staged(self, rtype: str) -> Iterator[list[Staged]]:
         """Valid records of one type in file order, in chunks, each id once."""
         cursor = self._db.execute(
-            "SELECT id, ceif, hash, row FROM rec WHERE type = ? AND state = 0 ORDER BY seq", (rtype,)
+            "SELECT id, ceif, hash, row FROM rec WHERE type = ? AND state = 0 ORDER BY seq",
+            (rtype,),
         )
         loads = json.loads
         while rows := cursor.fetchmany(_CHUNK):
-            yield [Staged(i, ceif, digest, tuple(loads(row)) if row else ()) for i, ceif, digest, row in rows]
+            yield [
+                Staged(i, ceif, digest, tuple(loads(row)) if row else ())
+                for i, ceif, digest, row in rows
+            ]
 
     def sorted_problems(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.field or ""))
-

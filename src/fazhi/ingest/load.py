@@ -89,8 +89,16 @@ def _alarm_row(m: r.Alarm, a: Adapt) -> tuple[Any, ...]:
 
 
 def _case_row(c: r.Case, a: Adapt) -> tuple[Any, ...]:
-    return (c.kind, c.unit, a.time(c.opened_at), c.category, c.title, a.json(list(c.flags)),
-            a.date(c.act_date), a.date(c.act_end_date))
+    return (
+        c.kind,
+        c.unit,
+        a.time(c.opened_at),
+        c.category,
+        c.title,
+        a.json(list(c.flags)),
+        a.date(c.act_date),
+        a.date(c.act_end_date),
+    )
 
 
 def _subject_row(s: r.Subject, a: Adapt) -> tuple[Any, ...]:
@@ -98,8 +106,15 @@ def _subject_row(s: r.Subject, a: Adapt) -> tuple[Any, ...]:
 
 
 def _event_row(e: r.Event, a: Adapt) -> tuple[Any, ...]:
-    return (e.case, e.kind, a.time(e.at), a.time(e.end), e.subject, a.json(list(e.officers)),
-            a.json(e.attrs))
+    return (
+        e.case,
+        e.kind,
+        a.time(e.at),
+        a.time(e.end),
+        e.subject,
+        a.json(list(e.officers)),
+        a.json(e.attrs),
+    )
 
 
 def _local(value: datetime) -> datetime:
@@ -111,51 +126,105 @@ def unit_record(m: Unit) -> r.Unit:
 
 
 def person_record(m: Person) -> r.Person:
-    return r.Person(id=m.pk, name=m.name, unit=m.unit_id, roles=tuple(m.roles),
-                    sequence=m.sequence, qualification=m.qualification)
+    return r.Person(
+        id=m.pk,
+        name=m.name,
+        unit=m.unit_id,
+        roles=tuple(m.roles),
+        sequence=m.sequence,
+        qualification=m.qualification,
+    )
 
 
 def grid_record(m: Grid) -> r.Grid:
-    officers = tuple(t.person_id for t in sorted(m.officers.through.objects.filter(grid=m), key=lambda t: t.pk))
-    return r.Grid(id=m.pk, name=m.name, level=m.level, unit=m.unit_id, parent=m.parent_id,
-                  officers=officers)
+    officers = tuple(
+        t.person_id for t in sorted(m.officers.through.objects.filter(grid=m), key=lambda t: t.pk)
+    )
+    return r.Grid(
+        id=m.pk, name=m.name, level=m.level, unit=m.unit_id, parent=m.parent_id, officers=officers
+    )
 
 
 def alarm_record(m: Alarm) -> r.Alarm:
-    return r.Alarm(id=m.pk, unit=m.unit_id, at=_local(m.at), nature=m.nature, case=m.case_id,
-                   summary=m.summary)
+    return r.Alarm(
+        id=m.pk, unit=m.unit_id, at=_local(m.at), nature=m.nature, case=m.case_id, summary=m.summary
+    )
 
 
 def case_record(m: Case) -> r.Case:
-    handlers = tuple(r.Handler(h.person_id, h.role) for h in sorted(m.handlers.all(), key=lambda h: h.position))
-    return r.Case(id=m.pk, kind=m.kind, unit=m.unit_id, opened_at=_local(m.opened_at),
-                  category=m.category, title=m.title, handlers=handlers, flags=tuple(m.flags),
-                  act_date=m.act_date, act_end_date=m.act_end_date)
+    handlers = tuple(
+        r.Handler(h.person_id, h.role) for h in sorted(m.handlers.all(), key=lambda h: h.position)
+    )
+    return r.Case(
+        id=m.pk,
+        kind=m.kind,
+        unit=m.unit_id,
+        opened_at=_local(m.opened_at),
+        category=m.category,
+        title=m.title,
+        handlers=handlers,
+        flags=tuple(m.flags),
+        act_date=m.act_date,
+        act_end_date=m.act_end_date,
+    )
 
 
 def subject_record(m: Subject) -> r.Subject:
-    return r.Subject(id=m.pk, case=m.case_id, name=m.name, birth_date=m.birth_date,
-                     gender=m.gender, id_number=m.id_number, flags=tuple(m.flags))
+    return r.Subject(
+        id=m.pk,
+        case=m.case_id,
+        name=m.name,
+        birth_date=m.birth_date,
+        gender=m.gender,
+        id_number=m.id_number,
+        flags=tuple(m.flags),
+    )
 
 
 def event_record(m: Event) -> r.Event:
-    return r.Event(id=m.pk, case=m.case_id, kind=m.kind, at=_local(m.at),
-                   end=_local(m.end) if m.end else None, subject=m.subject_id,
-                   officers=tuple(m.officers), attrs=m.attrs)
+    return r.Event(
+        id=m.pk,
+        case=m.case_id,
+        kind=m.kind,
+        at=_local(m.at),
+        end=_local(m.end) if m.end else None,
+        subject=m.subject_id,
+        officers=tuple(m.officers),
+        attrs=m.attrs,
+    )
 
 
 TABLES: dict[str, Table] = {
     "unit": Table(Unit, ("name", "kind", "parent_id", "code"), _unit_row, unit_record),
-    "person": Table(Person, ("name", "unit_id", "roles", "is_auxiliary", "sequence", "qualification"),
-                    _person_row, person_record),
+    "person": Table(
+        Person,
+        ("name", "unit_id", "roles", "is_auxiliary", "sequence", "qualification"),
+        _person_row,
+        person_record,
+    ),
     "grid": Table(Grid, ("name", "level", "unit_id", "parent_id"), _grid_row, grid_record),
-    "alarm": Table(Alarm, ("unit_id", "at", "nature", "case_id", "summary"), _alarm_row, alarm_record),
-    "case": Table(Case, ("kind", "unit_id", "opened_at", "category", "title", "flags", "act_date",
-                         "act_end_date"), _case_row, case_record, prefetch=("handlers",)),
-    "subject": Table(Subject, ("case_id", "name", "birth_date", "gender", "id_number", "flags"),
-                     _subject_row, subject_record),
-    "event": Table(Event, ("case_id", "kind", "at", "end", "subject_id", "officers", "attrs"),
-                   _event_row, event_record),
+    "alarm": Table(
+        Alarm, ("unit_id", "at", "nature", "case_id", "summary"), _alarm_row, alarm_record
+    ),
+    "case": Table(
+        Case,
+        ("kind", "unit_id", "opened_at", "category", "title", "flags", "act_date", "act_end_date"),
+        _case_row,
+        case_record,
+        prefetch=("handlers",),
+    ),
+    "subject": Table(
+        Subject,
+        ("case_id", "name", "birth_date", "gender", "id_number", "flags"),
+        _subject_row,
+        subject_record,
+    ),
+    "event": Table(
+        Event,
+        ("case_id", "kind", "at", "end", "subject_id", "officers", "attrs"),
+        _event_row,
+        event_record,
+    ),
 }
 
 
@@ -221,9 +290,14 @@ class Writer:
         self._update(table, changed)
         self._write_children(rtype, new, changed)
         append(
-            [Change(self.actor, "create", rtype, s.id, None, s.ceif_json, self.batch_id) for s in new]
-            + [Change(self.actor, "update", rtype, s.id, befores[s.id], s.ceif_json,
-                      self.batch_id) for s in changed],
+            [
+                Change(self.actor, "create", rtype, s.id, None, s.ceif_json, self.batch_id)
+                for s in new
+            ]
+            + [
+                Change(self.actor, "update", rtype, s.id, befores[s.id], s.ceif_json, self.batch_id)
+                for s in changed
+            ],
             self.at,
         )
 
@@ -237,8 +311,10 @@ class Writer:
     def _insert(self, table: Table, staged: list[Staged]) -> None:
         columns = ("id", *table.columns, "content_hash")
         marks = ", ".join(["%s"] * len(columns))
-        sql = (f"INSERT INTO {_q(table.model._meta.db_table)} ({', '.join(map(_q, columns))}) "
-               f"VALUES ({marks})")
+        sql = (
+            f"INSERT INTO {_q(table.model._meta.db_table)} ({', '.join(map(_q, columns))}) "
+            f"VALUES ({marks})"
+        )
         _execute_many(sql, [(s.id, *s.row, s.hash) for s in staged])
 
     def _update(self, table: Table, staged: list[Staged]) -> None:
@@ -250,17 +326,24 @@ class Writer:
         """Handlers of a case and officers of a grid are rows of their own tables."""
         if rtype == "case":
             CaseHandler.objects.filter(case_id__in=[s.id for s in changed]).delete()
-            rows = [(s.id, h.person, h.role, i) for s in new + changed
-                    for i, h in enumerate(s.record.handlers)]
+            rows = [
+                (s.id, h.person, h.role, i)
+                for s in new + changed
+                for i, h in enumerate(s.record.handlers)
+            ]
             _execute_many(
                 f"INSERT INTO {_q(CaseHandler._meta.db_table)} (case_id, person_id, role, position)"
-                " VALUES (%s, %s, %s, %s)", rows)
+                " VALUES (%s, %s, %s, %s)",
+                rows,
+            )
         elif rtype == "grid":
             through = Grid.officers.through
             through.objects.filter(grid_id__in=[s.id for s in changed]).delete()
             rows = [(s.id, p) for s in new + changed for p in s.record.officers]
             _execute_many(
-                f"INSERT INTO {_q(through._meta.db_table)} (grid_id, person_id) VALUES (%s, %s)", rows)
+                f"INSERT INTO {_q(through._meta.db_table)} (grid_id, person_id) VALUES (%s, %s)",
+                rows,
+            )
 
 
 def rebuild_unit_closure() -> None:
@@ -276,7 +359,9 @@ def rebuild_unit_closure() -> None:
     UnitClosure.objects.all().delete()
     _execute_many(
         f"INSERT INTO {_q(UnitClosure._meta.db_table)} (ancestor_id, descendant_id, depth)"
-        " VALUES (%s, %s, %s)", rows)
+        " VALUES (%s, %s, %s)",
+        rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -288,22 +373,33 @@ class ImportOutcome:
     problems: list[Problem]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": [p.as_dict() for p in self.problems]}
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [p.as_dict() for p in self.problems],
+        }
 
 
 Progress = Callable[[str, int | None], Callable[[int], None]]
 
 
-def import_files(paths: Iterable[Path], *, actor: str, progress: Progress | None = None,
-                 workdir: Path | None = None, workers: int | None = None) -> ImportOutcome:
+def import_files(
+    paths: Iterable[Path],
+    *,
+    actor: str,
+    progress: Progress | None = None,
+    workdir: Path | None = None,
+    workers: int | None = None,
+) -> ImportOutcome:
     """Read, check and store a batch. Raises UnreadableFile if any file cannot be read at all."""
     paths = list(paths)
     started = timezone.now()
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
-    with Batch(DjangoStore(), workdir=workdir, row_of=Adapt(connection.vendor).row,
-               workers=workers) as batch:
+    with Batch(
+        DjangoStore(), workdir=workdir, row_of=Adapt(connection.vendor).row, workers=workers
+    ) as batch:
         reading = progress("读取", None) if progress else None
         for path in paths:
             batch.add_file(path, reading)
@@ -312,8 +408,11 @@ def import_files(paths: Iterable[Path], *, actor: str, progress: Progress | None
         writing = progress("写入", batch.count_valid()) if progress else None
         with transaction.atomic():
             record = ImportBatch.objects.create(
-                started_at=started, finished_at=started, actor=actor,
-                files=[p.name for p in paths], rejected=len(problems),
+                started_at=started,
+                finished_at=started,
+                actor=actor,
+                files=[p.name for p in paths],
+                rejected=len(problems),
                 problems=[p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]],
             )
             writer = Writer(record.pk, actor, started)
@@ -326,10 +425,32 @@ def import_files(paths: Iterable[Path], *, actor: str, progress: Progress | None
                 rebuild_unit_closure()
             counts = writer.counts
             ImportBatch.objects.filter(pk=record.pk).update(
-                finished_at=timezone.now(), new=counts.new, updated=counts.updated,
-                unchanged=counts.unchanged)
-            append([Change(actor, "import", "import_batch", str(record.pk), None, json.dumps(
-                {"files": record.files, "new": counts.new, "updated": counts.updated,
-                 "unchanged": counts.unchanged, "rejected": len(problems)}, ensure_ascii=False),
-                record.pk)], started)
+                finished_at=timezone.now(),
+                new=counts.new,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+            )
+            append(
+                [
+                    Change(
+                        actor,
+                        "import",
+                        "import_batch",
+                        str(record.pk),
+                        None,
+                        json.dumps(
+                            {
+                                "files": record.files,
+                                "new": counts.new,
+                                "updated": counts.updated,
+                                "unchanged": counts.unchanged,
+                                "rejected": len(problems),
+                            },
+                            ensure_ascii=False,
+                        ),
+                        record.pk,
+                    )
+                ],
+                started,
+            )
     return ImportOutcome(record.pk, counts.new, counts.updated, counts.unchanged, problems)

@@ -111,7 +111,9 @@ class RawLine:
         try:
             data = json.loads(self.text)
         except json.JSONDecodeError as err:
-            return Problem(self.file, self.line, None, None, None, f"不是有效的 JSON（第{err.colno}列）")
+            return Problem(
+                self.file, self.line, None, None, None, f"不是有效的 JSON（第{err.colno}列）"
+            )
         if not isinstance(data, dict):
             return Problem(self.file, self.line, None, None, None, "每行应为一个 JSON 对象")
         return RawRecord(self.file, self.line, data)
@@ -119,7 +121,11 @@ class RawLine:
 
 def read_lazily(path: Path) -> Iterator[Item | RawLine]:
     """Like `read_records`, but JSON Lines come unparsed (call `.parse()` on each)."""
-    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} and path.is_file() and path.stat().st_size:
+    if (
+        path.suffix.lower() in {".jsonl", ".ndjson", ".json"}
+        and path.is_file()
+        and path.stat().st_size
+    ):
         return _jsonl_lines(path)
     return read_records(path)
 
@@ -168,9 +174,16 @@ def _check_header(file: str, rtype: str, header: list[str]) -> None:
     for column, name in enumerate(header, start=1):
         letter = _column_letter(column)
         if not name:
-            raise _HeaderError(file, rtype, None, f"表头第{letter}列为空（可能是合并单元格），请使用模板表头")
+            raise _HeaderError(
+                file, rtype, None, f"表头第{letter}列为空（可能是合并单元格），请使用模板表头"
+            )
         if name not in known and name != "type" and not name.startswith("x_"):
-            raise _HeaderError(file, rtype, name, f"第{letter}列“{name}”不是{RECORD_TYPE_NAMES_ZH[rtype]}的字段（多余的列），请删除或改正")
+            raise _HeaderError(
+                file,
+                rtype,
+                name,
+                f"第{letter}列“{name}”不是{RECORD_TYPE_NAMES_ZH[rtype]}的字段（多余的列），请删除或改正",
+            )
     duplicates = {n for n in header if header.count(n) > 1}
     if duplicates:
         raise _HeaderError(file, rtype, min(duplicates), "表头中列名重复")
@@ -209,7 +222,7 @@ def _rows_to_records(
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         if len(cells) > len(header) and any(
-            c is not None and str(c).strip() for c in cells[len(header):]
+            c is not None and str(c).strip() for c in cells[len(header) :]
         ):
             yield Problem(file, number, rtype, None, None, "本行的值多于表头的列数")
             continue
@@ -227,12 +240,17 @@ def _rows_to_records(
 def _read_csv(path: Path) -> Iterator[Item]:
     rtype = record_type_from_name(path.name)
     if rtype is None:
-        raise UnreadableFile(path.name, "无法从文件名判断记录类型（文件名应含 unit、person、grid、alarm、case、subject 或 event）")
+        raise UnreadableFile(
+            path.name,
+            "无法从文件名判断记录类型（文件名应含 unit、person、grid、alarm、case、subject 或 event）",
+        )
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh)
         try:
-            yield from _rows_to_records(path.name, rtype, ((reader.line_num, row) for row in reader))
+            yield from _rows_to_records(
+                path.name, rtype, ((reader.line_num, row) for row in reader)
+            )
         except csv.Error as err:
             raise UnreadableFile(path.name, f"第{reader.line_num}行 CSV 格式错误：{err}") from None
 
@@ -247,7 +265,9 @@ def _merged_header_ranges(path: Path, sheet_xml: str) -> list[str]:
             data = tail + chunk
             for m in pattern.finditer(data):
                 if int(m.group(2)) == 1:
-                    found.append(f"{m.group(1).decode()}1:{m.group(3).decode()}{m.group(4).decode()}")
+                    found.append(
+                        f"{m.group(1).decode()}1:{m.group(3).decode()}{m.group(4).decode()}"
+                    )
             tail = data[-200:]
     return sorted(set(found))
 
@@ -274,13 +294,29 @@ def _read_sheet(path: Path, ws: Any) -> Iterator[Item]:
     rtype = _TYPE_BY_SHEET.get(ws.title.strip())
     if rtype is None:
         names = "、".join(f"{t}/{RECORD_TYPE_NAMES_ZH[t]}" for t in RECORD_TYPES)
-        yield Problem(file, None, None, None, None, f"未知的工作表名称“{ws.title}”（应为 {names}）；整张表未导入")
+        yield Problem(
+            file,
+            None,
+            None,
+            None,
+            None,
+            f"未知的工作表名称“{ws.title}”（应为 {names}）；整张表未导入",
+        )
         return
     merged = _merged_header_ranges(path, _sheet_xml_path(ws))
     if merged:
-        yield Problem(file, 1, rtype, None, None, f"表头含合并单元格（{'、'.join(merged)}），请取消合并并使用模板表头；整张表未导入")
+        yield Problem(
+            file,
+            1,
+            rtype,
+            None,
+            None,
+            f"表头含合并单元格（{'、'.join(merged)}），请取消合并并使用模板表头；整张表未导入",
+        )
         return
-    rows = ((number, list(row)) for number, row in enumerate(ws.iter_rows(values_only=True), start=1))
+    rows = (
+        (number, list(row)) for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
+    )
     yield from _rows_to_records(file, rtype, rows)
 
 

@@ -64,7 +64,9 @@ class FieldError(ValueError):
         self.reason = reason
 
 
-_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$")
+_TIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID_NUMBER_RE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 _MAX_ID_LENGTH = 64
@@ -159,7 +161,7 @@ def parse_json_cell(value: Any, field: str) -> Any:
 def parse_list(value: Any, field: str, item: Callable[[Any, str], Any]) -> tuple[Any, ...]:
     value = parse_json_cell(value, field)
     if not isinstance(value, list):
-        raise FieldError(field, "应为列表，例如 [\"a\", \"b\"]")
+        raise FieldError(field, '应为列表，例如 ["a", "b"]')
     return tuple(item(v, f"{field}[{i}]") for i, v in enumerate(value))
 
 
@@ -169,7 +171,7 @@ def _enum_item(choices: Mapping[str, str]) -> Callable[[Any, str], str]:
 
 def parse_handler(value: Any, field: str) -> Handler:
     if not isinstance(value, dict):
-        raise FieldError(field, "应为 {\"person\": 人员编号, \"role\": \"lead\" 或 \"assist\"}")
+        raise FieldError(field, '应为 {"person": 人员编号, "role": "lead" 或 "assist"}')
     unknown = set(value) - {"person", "role"}
     if unknown:
         raise FieldError(field, f"未知字段：{'、'.join(sorted(unknown))}")
@@ -220,7 +222,7 @@ def _number(value: Any, field: str) -> int | float:
 def parse_attrs(value: Any, kind: str) -> dict[str, Any] | None:
     value = parse_json_cell(value, "attrs")
     if not isinstance(value, dict):
-        raise FieldError("attrs", "应为对象，例如 {\"recorded\": true}")
+        raise FieldError("attrs", '应为对象，例如 {"recorded": true}')
     spec = ceif.EVENT_KINDS.get(kind)
     if spec is None:  # an x_ extension kind: attributes are the bureau's own
         return value or None
@@ -334,11 +336,15 @@ def validate(raw: Mapping[str, Any], file: str, line: int | None) -> Record | li
         return [Problem(file, line, None, ident, "type", "缺少记录类型（type）")]
     if not isinstance(rtype, str) or rtype not in FIELDS:
         known = "、".join(FIELDS)
-        return [Problem(file, line, str(rtype), ident, "type", f"未知的记录类型“{rtype}”，可选：{known}")]
+        return [
+            Problem(
+                file, line, str(rtype), ident, "type", f"未知的记录类型“{rtype}”，可选：{known}"
+            )
+        ]
     specs = FIELDS[rtype]
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for name, value in raw.items():
+    for name in raw:
         if name == "type" or name.startswith("x_"):
             continue  # x_ fields are a source system's own notes; CEIF allows extensions
         if name not in specs:
@@ -387,7 +393,9 @@ def _check_record(
     return []
 
 
-def _check_event(values: dict[str, Any], problem: Callable[[str, str], list[Problem]]) -> list[Problem]:
+def _check_event(
+    values: dict[str, Any], problem: Callable[[str, str], list[Problem]]
+) -> list[Problem]:
     kind = values["kind"]
     if "end" in values and values["end"] < values["at"]:
         return problem("end", "结束时间早于开始时间")
@@ -434,7 +442,9 @@ def references(record: Record) -> list[tuple[str, str, str]]:
         if record.subject:
             refs.append(("subject", "subject", record.subject))
         refs.extend((f"officers[{i}]", "person", p) for i, p in enumerate(record.officers))
-        decided_by = (record.attrs or {}).get("decided_by") if record.kind == "penalty_decided" else None
+        decided_by = (
+            (record.attrs or {}).get("decided_by") if record.kind == "penalty_decided" else None
+        )
         if decided_by:
             refs.append(("attrs.decided_by", "unit", decided_by))
     return refs

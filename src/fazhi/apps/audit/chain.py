@@ -18,8 +18,19 @@ from fazhi.apps.audit.models import AuditEntry, AuditHead
 from fazhi.core.records import canonical_json
 
 GENESIS = "0" * 64
-_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "before", "after",
-            "batch_id", "prev_hash", "hash")
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "batch_id",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +51,20 @@ def time_text(at: datetime) -> str:
 
 
 def entry_hash(seq: int, at_text: str, change: Change, prev_hash: str) -> str:
-    payload = canonical_json([
-        seq, at_text, change.actor, change.action,
-        change.object_type, change.object_id, change.before, change.after, change.batch_id,
-        prev_hash,
-    ])
+    payload = canonical_json(
+        [
+            seq,
+            at_text,
+            change.actor,
+            change.action,
+            change.object_type,
+            change.object_id,
+            change.before,
+            change.after,
+            change.batch_id,
+            prev_hash,
+        ]
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -60,8 +80,21 @@ def append(changes: Iterable[Change], at: datetime) -> int:
     for change in changes:
         seq += 1
         digest = entry_hash(seq, at_text, change, prev)
-        rows.append((seq, at_db, change.actor, change.action, change.object_type, change.object_id,
-                     change.before, change.after, change.batch_id, prev, digest))
+        rows.append(
+            (
+                seq,
+                at_db,
+                change.actor,
+                change.action,
+                change.object_type,
+                change.object_id,
+                change.before,
+                change.after,
+                change.batch_id,
+                prev,
+                digest,
+            )
+        )
         prev = digest
     if not rows:
         return 0
@@ -92,15 +125,26 @@ def verify_chain() -> tuple[int, Break | None]:
     expected_seq, prev, count = 1, GENESIS, 0
     for entry in _entries():
         if entry.seq != expected_seq:
-            return count, Break(expected_seq, f"缺少第 {expected_seq} 条记录（下一条是第 {entry.seq} 条）")
+            return count, Break(
+                expected_seq, f"缺少第 {expected_seq} 条记录（下一条是第 {entry.seq} 条）"
+            )
         if entry.prev_hash != prev:
             return count, Break(entry.seq, "与前一条记录的哈希不衔接（前面的记录被改动或删除）")
-        change = Change(entry.actor, entry.action, entry.object_type, entry.object_id,
-                        entry.before, entry.after, entry.batch_id)
+        change = Change(
+            entry.actor,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.before,
+            entry.after,
+            entry.batch_id,
+        )
         if entry_hash(entry.seq, time_text(entry.at), change, prev) != entry.hash:
             return count, Break(entry.seq, "内容与哈希不符（该记录被改动）")
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
     head = AuditHead.objects.get(pk=1)
     if head.last_seq != count or head.last_hash != prev:
-        return count, Break(count + 1, f"链尾与记录不符：应有 {head.last_seq} 条，实有 {count} 条（末尾记录被删除）")
+        return count, Break(
+            count + 1, f"链尾与记录不符：应有 {head.last_seq} 条，实有 {count} 条（末尾记录被删除）"
+        )
     return count, None

@@ -14,8 +14,12 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 class Case(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="案件编号")
-    kind = models.CharField(max_length=16, choices=_choices(ceif.CASE_KINDS), verbose_name="案件类别")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name="办案单位")
+    kind = models.CharField(
+        max_length=16, choices=_choices(ceif.CASE_KINDS), verbose_name="案件类别"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name="办案单位"
+    )
     opened_at = models.DateTimeField(verbose_name="受案时间")
     category = models.CharField(max_length=32, null=True, verbose_name="案由")
     title = models.CharField(max_length=300, null=True, verbose_name="案件名称")
@@ -35,7 +39,9 @@ class Case(models.Model):
 class CaseHandler(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handlers")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handled")
-    role = models.CharField(max_length=8, choices=_choices(ceif.HANDLER_ROLES), verbose_name="承办角色")
+    role = models.CharField(
+        max_length=8, choices=_choices(ceif.HANDLER_ROLES), verbose_name="承办角色"
+    )
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -47,9 +53,13 @@ class CaseHandler(models.Model):
 
 class Alarm(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="警情编号")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="alarms", verbose_name="单位")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="alarms", verbose_name="单位"
+    )
     at = models.DateTimeField(verbose_name="接警时间")
-    nature = models.CharField(max_length=16, choices=_choices(ceif.ALARM_NATURES), verbose_name="警情性质")
+    nature = models.CharField(
+        max_length=16, choices=_choices(ceif.ALARM_NATURES), verbose_name="警情性质"
+    )
     case = models.ForeignKey(Case, null=True, on_delete=models.PROTECT, related_name="alarms")
     summary = models.TextField(null=True, verbose_name="简要警情")
     content_hash = models.CharField(max_length=32)
@@ -64,7 +74,9 @@ class Subject(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="subjects")
     name = models.CharField(max_length=100, null=True, verbose_name="姓名")
     birth_date = models.DateField(null=True, verbose_name="出生日期")
-    gender = models.CharField(max_length=8, null=True, choices=_choices(ceif.GENDERS), verbose_name="性别")
+    gender = models.CharField(
+        max_length=8, null=True, choices=_choices(ceif.GENDERS), verbose_name="性别"
+    )
     id_number = models.CharField(max_length=18, null=True, verbose_name="身份证号码")
     flags = models.JSONField(default=list, verbose_name="标记")
     content_hash = models.CharField(max_length=32)

@@ -16,7 +16,11 @@ class Unit(models.Model):
     name = models.CharField(max_length=200, verbose_name="名称")
     kind = models.CharField(max_length=20, choices=_choices(ceif.UNIT_KINDS), verbose_name="类型")
     parent = models.ForeignKey(
-        "self", null=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级单位"
+        "self",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级单位",
     )
     code = models.CharField(max_length=64, null=True, verbose_name="机构代码")
     content_hash = models.CharField(max_length=32)
@@ -45,7 +49,9 @@ class UnitClosure(models.Model):
 class Person(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="人员编号")
     name = models.CharField(max_length=100, verbose_name="姓名")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people", verbose_name="单位")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="people", verbose_name="单位"
+    )
     roles = models.JSONField(default=list, verbose_name="角色")
     is_auxiliary = models.BooleanField(default=False, verbose_name="辅警")
     sequence = models.CharField(
@@ -67,10 +73,18 @@ class Person(models.Model):
 class Grid(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="网格编号")
     name = models.CharField(max_length=200, verbose_name="名称")
-    level = models.PositiveSmallIntegerField(choices=list(ceif.GRID_LEVELS.items()), verbose_name="层级")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="grids", verbose_name="所属单位")
+    level = models.PositiveSmallIntegerField(
+        choices=list(ceif.GRID_LEVELS.items()), verbose_name="层级"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="grids", verbose_name="所属单位"
+    )
     parent = models.ForeignKey(
-        "self", null=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级网格"
+        "self",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级网格",
     )
     officers = models.ManyToManyField(Person, related_name="grids", verbose_name="社区民警")
     content_hash = models.CharField(max_length=32)
