@@ -6,7 +6,15 @@ import ast
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "fazhi" / "core"
-FORBIDDEN = ("django", "fazhi.apps", "fazhi.web", "fazhi.ingest", "fazhi.demo", "sqlite3", "psycopg")
+FORBIDDEN = (
+    "django",
+    "fazhi.apps",
+    "fazhi.web",
+    "fazhi.ingest",
+    "fazhi.demo",
+    "sqlite3",
+    "psycopg",
+)
 
 
 def imported_modules(path: Path) -> set[str]:
