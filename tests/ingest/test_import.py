@@ -291,3 +291,14 @@ def test_each_kind_of_bad_record_is_refused_alone_and_nothing_valid_is_lost(
     assert reason in problem["reason"]
     assert report["new"] == 8
     assert Event.objects.count() == 2 and Subject.objects.count() == 1
+
+
+def test_a_file_of_events_whose_cases_are_missing_is_refused_line_by_line(capsys, tmp_path):
+    path = tmp_path / "orphans.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(20_000):
+            fh.write(json.dumps({"type": "event", "id": f"E{i}", "case": f"A{i % 500}", "kind": "intake",
+                                 "at": "2026-03-01T10:00:00+08:00"}) + "\n")
+    code, report = run_import(capsys, path)
+    assert code == 1 and report["new"] == 0 and len(report["rejected"]) == 20_000
+    assert report["rejected"][0]["reason"] == "引用的案件“A0”不存在（本批次和数据库中都没有）"

@@ -196,7 +196,7 @@ CREATE TABLE rec (
     file TEXT NOT NULL, line INTEGER, state INTEGER NOT NULL DEFAULT 0,
     ref_a TEXT, ref_b TEXT, has_many INTEGER NOT NULL, ceif TEXT NOT NULL, row TEXT
 );
-CREATE TABLE rejected_id (type TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE rejected_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
 CREATE TABLE stored_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
 CREATE TABLE looked_up (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
 """
@@ -273,7 +273,7 @@ class Batch:
 
     def _take(self, staging: Staging, on_record: Callable[[int], None] | None) -> None:
         self.problems.extend(staging.problems)
-        self._db.executemany("INSERT INTO rejected_id VALUES (?, ?)", staging.rejected_ids)
+        self._db.executemany("INSERT OR IGNORE INTO rejected_id VALUES (?, ?)", staging.rejected_ids)
         self._many_targets.update(staging.many_targets)
         self._insert(staging.rows)
         if on_record:
@@ -299,12 +299,30 @@ class Batch:
         self._resolve_references()
 
     def _reject(self, seq: int, field: str | None, reason: str) -> None:
-        rtype, rid, file, line = self._db.execute(
-            "SELECT type, id, file, line FROM rec WHERE seq = ?", (seq,)
-        ).fetchone()
-        self._db.execute("UPDATE rec SET state = ? WHERE seq = ?", (_INVALID, seq))
-        self._db.execute("INSERT INTO rejected_id VALUES (?, ?)", (rtype, rid))
-        self.problems.append(Problem(file, line, rtype, rid, field, reason))
+        self._reject_many([(seq, field, reason)])
+
+    def _reject_many(self, rejections: list[tuple[int, str | None, str]]) -> None:
+        """Mark records invalid in bulk: a bad file may reject millions of lines at once."""
+        for start in range(0, len(rejections), 500):
+            chunk = rejections[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found = {
+                row[0]: row[1:]
+                for row in self._db.execute(
+                    f"SELECT seq, type, id, file, line FROM rec WHERE seq IN ({marks})",
+                    [seq for seq, _, _ in chunk],
+                )
+            }
+            self._db.executemany(
+                "UPDATE rec SET state = ? WHERE seq = ?", [(_INVALID, seq) for seq, _, _ in chunk]
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO rejected_id VALUES (?, ?)",
+                [(found[seq][0], found[seq][1]) for seq, _, _ in chunk],
+            )
+            for seq, field, reason in chunk:
+                rtype, rid, file, line = found[seq]
+                self.problems.append(Problem(file, line, rtype, rid, field, reason))
 
     def _reject_conflicting_duplicates(self) -> None:
         groups = self._db.execute(
@@ -322,12 +340,8 @@ class Batch:
                 )
                 continue
             places = "、".join(f"{c[2]} 第{c[3]}行" for c in copies)
-            for seq, *_ in copies:
-                self._reject(
-                    seq,
-                    "id",
-                    f"同一批次中编号“{rid}”出现多次且内容不同（{places}），无法确定以哪条为准",
-                )
+            reason = f"同一批次中编号“{rid}”出现多次且内容不同（{places}），无法确定以哪条为准"
+            self._reject_many([(seq, "id", reason) for seq, *_ in copies])
 
     def _known_in_store(self, ttype: str, ids: Iterable[str]) -> None:
         """Ask the store once about ids the batch does not hold, remembering the answers."""
@@ -369,9 +383,10 @@ class Batch:
                 if not missing:
                     continue
                 self._known_in_store(ttype, (target for _, target in missing))
-                for seq, target in self._missing_single(rtype, column, ttype):
-                    self._reject(seq, field, self._dangling_reason(ttype, target))
-                    rejected += 1
+                still = self._missing_single(rtype, column, ttype)
+                reasons = {t: self._dangling_reason(ttype, t) for t in {t for _, t in still}}
+                self._reject_many([(seq, field, reasons[target]) for seq, target in still])
+                rejected += len(still)
         return rejected
 
     def _is_valid_target(self, ttype: str, tid: str) -> bool:
@@ -399,17 +414,16 @@ class Batch:
         missing = {t for t in self._many_targets if not self._is_valid_target(*t)}
         if not missing:
             return 0
-        rejected = 0
-        rows = self._db.execute(
-            "SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0"
-        ).fetchall()
-        for seq, ceif in rows:
+        reasons = {target: self._dangling_reason(*target) for target in missing}
+        rejections: list[tuple[int, str | None, str]] = []
+        rows = self._db.execute("SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0")
+        for seq, ceif in rows.fetchall():
             for ref_field, ttype, tid in _many_refs(from_ceif(json.loads(ceif))):
                 if (ttype, tid) in missing:
-                    self._reject(seq, ref_field, self._dangling_reason(ttype, tid))
-                    rejected += 1
+                    rejections.append((seq, ref_field, reasons[(ttype, tid)]))
                     break
-        return rejected
+        self._reject_many(rejections)
+        return len(rejections)
 
     def _dangling_reason(self, ttype: str, tid: str) -> str:
         name = RECORD_TYPE_NAMES_ZH[ttype]
