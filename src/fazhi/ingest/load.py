@@ -257,6 +257,17 @@ def _execute_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
             cursor.executemany(sql, rows)
 
 
+def _stored_hashes(table: Table, ids: list[str]) -> dict[str, str]:
+    """Content hashes of the ids already stored (plain SQL: this runs once per chunk)."""
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, content_hash FROM {_q(table.model._meta.db_table)} WHERE id IN ({marks})",
+            ids,
+        )
+        return dict(cursor.fetchall())
+
+
 @dataclass
 class Counts:
     new: int = 0
@@ -277,7 +288,7 @@ class Writer:
     def write(self, rtype: str, chunk: list[Staged]) -> None:
         table = TABLES[rtype]
         ids = [s.id for s in chunk]
-        stored = dict(table.model.objects.filter(pk__in=ids).values_list("pk", "content_hash"))
+        stored = _stored_hashes(table, ids)
         new = [s for s in chunk if s.id not in stored]
         changed = [s for s in chunk if s.id in stored and stored[s.id] != s.hash]
         self.counts.new += len(new)
@@ -315,12 +326,14 @@ class Writer:
             f"INSERT INTO {_q(table.model._meta.db_table)} ({', '.join(map(_q, columns))}) "
             f"VALUES ({marks})"
         )
-        _execute_many(sql, [(s.id, *s.row, s.hash) for s in staged])
+        width = len(table.columns)
+        _execute_many(sql, [(s.id, *s.row[:width], s.hash) for s in staged])
 
     def _update(self, table: Table, staged: list[Staged]) -> None:
         sets = ", ".join(f"{_q(c)} = %s" for c in (*table.columns, "content_hash"))
         sql = f"UPDATE {_q(table.model._meta.db_table)} SET {sets} WHERE {_q('id')} = %s"
-        _execute_many(sql, [(*s.row, s.hash, s.id) for s in staged])
+        width = len(table.columns)
+        _execute_many(sql, [(*s.row[:width], s.hash, s.id) for s in staged])
 
     def _write_children(self, rtype: str, new: list[Staged], changed: list[Staged]) -> None:
         """Handlers of a case and officers of a grid are rows of their own tables."""

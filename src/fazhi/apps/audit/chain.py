@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 
 from fazhi.apps.audit.models import AuditEntry, AuditHead
-from fazhi.core.records import canonical_json
 
 GENESIS = "0" * 64
 _COLUMNS = (
@@ -51,20 +50,20 @@ def time_text(at: datetime) -> str:
 
 
 def entry_hash(seq: int, at_text: str, change: Change, prev_hash: str) -> str:
-    payload = canonical_json(
-        [
-            seq,
-            at_text,
-            change.actor,
-            change.action,
-            change.object_type,
-            change.object_id,
-            change.before,
-            change.after,
-            change.batch_id,
-            prev_hash,
-        ]
+    """SHA-256 over every field, each length-prefixed so no two entries can read alike."""
+    fields = (
+        str(seq),
+        at_text,
+        change.actor,
+        change.action,
+        change.object_type,
+        change.object_id,
+        change.before,
+        change.after,
+        "" if change.batch_id is None else str(change.batch_id),
+        prev_hash,
     )
+    payload = "".join("-" if f is None else f"{len(f)}:{f}" for f in fields)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
