@@ -231,15 +231,44 @@ def parse_as_of(text: str) -> datetime:
 
 
 def cmd_patrol(args: argparse.Namespace) -> int:
+    """`fazhi patrol FILE --as-of TIME`: the CEIF patrol contract (shared/interchange/CEIF.md).
+
+    The file is read into a private in-memory store (never the user's database); records and
+    events after TIME are ignored; findings are printed as one JSON array sorted by case,
+    subject, control point (or as a Chinese table). Exit 0 when it ran, 2 with the record,
+    field and reason on stderr when the input is unreadable or invalid."""
+    from fazhi.core.catalog import CatalogueInvalid, load_catalogue
+    from fazhi.core.legaltime import HolidayCalendar
+    from fazhi.core.patrol import patrol
+    from fazhi.core.records import RECORD_TYPES
     from fazhi.ingest.batch import Batch, EmptyStore
     from fazhi.ingest.sources import UnreadableFile
 
-    parse_as_of(args.as_of)
+    try:
+        as_of = parse_as_of(args.as_of)
+    except SystemExit as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        catalogue = load_catalogue(_catalogue_dir())
+    except CatalogueInvalid as err:
+        print(f"风险控制点目录无效：{err}", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         with Batch(EmptyStore()) as batch:
             batch.add_file(args.file)
             batch.check()
             problems = batch.sorted_problems()
+            records = (
+                []
+                if problems
+                else [
+                    s.record
+                    for rtype in RECORD_TYPES
+                    for chunk in batch.staged(rtype)
+                    for s in chunk
+                ]
+            )
     except UnreadableFile as err:
         print(f"无法读取 {err.file}：{err.reason}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -247,12 +276,65 @@ def cmd_patrol(args: argparse.Namespace) -> int:
         for problem in problems:
             print(str(problem), file=sys.stderr)
         return EXIT_UNREADABLE
-    findings: list[dict[str, object]] = []  # the rule work arrives with the patrol issue
+    findings = patrol(records, catalogue, as_of, HolidayCalendar())
     if args.format == "json":
-        print(json.dumps(findings, ensure_ascii=False))
+        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False))
     else:
-        print("没有发现问题")
+        names = {p.code: p.name for p in catalogue.points}
+        print(_patrol_table(findings, names))
     return EXIT_OK
+
+
+_PATROL_STATES_ZH = {
+    "due_soon": "即将到期",
+    "overdue": "超期",
+    "late": "超期已办",
+    "violated": "违规",
+}
+
+
+def _catalogue_dir() -> Path:
+    """The control-point catalogue: `FAZHI_CATALOG_DIR`, else the repository's."""
+    import fazhi
+
+    override = os.environ.get("FAZHI_CATALOG_DIR")
+    if override:
+        return Path(override)
+    return Path(fazhi.__file__).resolve().parents[2] / "catalog" / "control_points"
+
+
+def _patrol_table(findings: list, names: dict[str, str]) -> str:  # type: ignore[type-arg]
+    """Findings as a readable Chinese table (display width of CJK characters counted)."""
+    import unicodedata
+
+    if not findings:
+        return "没有发现问题"
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    header = ["案件", "涉案人员", "控制点", "状态", "到期/发生时间"]
+    rows = []
+    for f in findings:
+        item = f.to_json()
+        when = item.get("due_at") or item["at"]
+        rows.append(
+            [
+                f.case,
+                f.subject or "（全案）",
+                f"{f.control_point} {names.get(f.control_point, '')}".strip(),
+                _PATROL_STATES_ZH.get(f.state.value, f.state.value),
+                str(when).replace("T", " ").removesuffix("+08:00"),
+            ]
+        )
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"共 {len(findings)} 条")
+    return "\n".join(lines)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
