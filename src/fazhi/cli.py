@@ -250,7 +250,7 @@ def cmd_patrol(args: argparse.Namespace) -> int:
         print(str(err), file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        catalogue = load_catalogue(_catalogue_dir())
+        catalogue = load_catalogue(catalogue_dir())
     except CatalogueInvalid as err:
         print(f"风险控制点目录无效：{err}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -293,7 +293,7 @@ _PATROL_STATES_ZH = {
 }
 
 
-def _catalogue_dir() -> Path:
+def catalogue_dir() -> Path:
     """The control-point catalogue: `FAZHI_CATALOG_DIR`, else the repository's."""
     import fazhi
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
     result = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "拒收 0" in result.stdout
+    assert re.search(r"巡查完成（\d+ 起案件有发现）：超期未办 \d+，即将到期 \d+", result.stdout)
     assert "演示账号：demo" in result.stdout
     again = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert "演示数据已导入" in again.stdout

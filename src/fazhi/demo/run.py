@@ -32,6 +32,28 @@ def ensure_demo_user() -> tuple[str, str]:
     return DEMO_USER, password
 
 
+STATE_NAMES = {"overdue": "超期未办", "due_soon": "即将到期", "late": "超期已办", "violated": "违规"}
+
+
+def _patrol_summary() -> str:
+    """Run every control point over the stored bureau as of now and count the findings."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from fazhi.apps.cases.selectors import stored_records
+    from fazhi.cli import catalogue_dir
+    from fazhi.core.catalog import load_catalogue
+    from fazhi.core.legaltime import HolidayCalendar
+    from fazhi.core.patrol import patrol
+
+    findings = patrol(list(stored_records()), load_catalogue(catalogue_dir()), timezone.now(),
+                      HolidayCalendar())
+    counts = Counter(f.state for f in findings)
+    parts = "，".join(f"{name} {counts.get(state, 0)}" for state, name in STATE_NAMES.items())
+    return f"巡查完成（{len({f.case for f in findings})} 起案件有发现）：{parts}"
+
+
 def prepare_demo(*, scale: str, out: Callable[[str], None]) -> None:
     from fazhi.apps.imports.models import ImportBatch
     from fazhi.cli import migrate
@@ -51,5 +73,6 @@ def prepare_demo(*, scale: str, out: Callable[[str], None]) -> None:
         out("正在导入（与用户导入同一路径）……")
         outcome = import_files(files, actor=DEMO_ACTOR, workdir=target)
         out(f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，拒收 {len(outcome.problems)}")
+    out(_patrol_summary())
     username, password = ensure_demo_user()
     out(f"演示账号：{username}　密码：{password}")
