@@ -297,8 +297,30 @@ def test_a_file_of_events_whose_cases_are_missing_is_refused_line_by_line(capsys
     path = tmp_path / "orphans.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for i in range(20_000):
-            fh.write(json.dumps({"type": "event", "id": f"E{i}", "case": f"A{i % 500}", "kind": "intake",
-                                 "at": "2026-03-01T10:00:00+08:00"}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "type": "event",
+                        "id": f"E{i}",
+                        "case": f"A{i % 500}",
+                        "kind": "intake",
+                        "at": "2026-03-01T10:00:00+08:00",
+                    }
+                )
+                + "\n"
+            )
     code, report = run_import(capsys, path)
     assert code == 1 and report["new"] == 0 and len(report["rejected"]) == 20_000
     assert report["rejected"][0]["reason"] == "引用的案件“A0”不存在（本批次和数据库中都没有）"
+
+
+def test_an_auxiliary_officer_is_stored_as_such(capsys, write_jsonl):
+    from fazhi.apps.org.models import Person
+
+    records = base_records() + [
+        {"type": "person", "id": "P9", "name": "周某", "unit": "U2", "roles": ["auxiliary"]}
+    ]
+    code, _ = run_import(capsys, write_jsonl(records))
+    assert code == 0
+    assert Person.objects.get(pk="P9").is_auxiliary is True
+    assert Person.objects.get(pk="P1").is_auxiliary is False

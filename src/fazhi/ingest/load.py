@@ -49,6 +49,13 @@ class Adapt:
             return str(value.astimezone(UTC).replace(tzinfo=None))
         return value.isoformat()
 
+    def bool(self, value: bool) -> int | str:
+        # staging keeps values in SQLite, which turns booleans into 0/1; PostgreSQL will not
+        # cast an integer to boolean, but it does cast the text 'true'/'false'
+        if self.sqlite:
+            return int(value)
+        return "true" if value else "false"
+
     @staticmethod
     def date(value: date | None) -> str | None:
         return None if value is None else value.isoformat()
@@ -77,7 +84,14 @@ def _unit_row(u: r.Unit, a: Adapt) -> tuple[Any, ...]:
 
 
 def _person_row(p: r.Person, a: Adapt) -> tuple[Any, ...]:
-    return (p.name, p.unit, a.json(list(p.roles)), p.is_auxiliary, p.sequence, p.qualification)
+    return (
+        p.name,
+        p.unit,
+        a.json(list(p.roles)),
+        a.bool(p.is_auxiliary),
+        p.sequence,
+        p.qualification,
+    )
 
 
 def _grid_row(g: r.Grid, a: Adapt) -> tuple[Any, ...]:
