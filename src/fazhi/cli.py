@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
     b.add_argument("--postgres", help="PostgreSQL 地址（默认自行启动临时集群）")
     b.add_argument("--skip-postgres", action="store_true", help="只测 SQLite")
+    b.add_argument("--skip-sqlite", action="store_true", help="只测 PostgreSQL")
     return parser
 
 
@@ -367,7 +368,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from fazhi.bench.imports import run_import_benchmark
 
     return run_import_benchmark(
-        scale=args.scale, postgres=args.postgres, skip_postgres=args.skip_postgres
+        scale=args.scale,
+        postgres=args.postgres,
+        skip_postgres=args.skip_postgres,
+        skip_sqlite=args.skip_sqlite,
     )
 
 

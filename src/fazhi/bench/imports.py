@@ -117,7 +117,9 @@ def _fresh_postgres_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def run_import_benchmark(*, scale: str, postgres: str | None, skip_postgres: bool) -> int:
+def run_import_benchmark(
+    *, scale: str, postgres: str | None, skip_postgres: bool, skip_sqlite: bool = False
+) -> int:
     folder = dataset(scale)
     order = ["unit", "person", "grid", "case", "alarm", "subject", "event"]
     files = [folder / f"{t}.jsonl" for t in order]
@@ -125,8 +127,8 @@ def run_import_benchmark(*, scale: str, postgres: str | None, skip_postgres: boo
         f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；数据：{folder.name}",
         flush=True,
     )
-    results = [import_once("SQLite", None, files)]
-    print(results[-1].line(), flush=True)
+    if not skip_sqlite:
+        print(import_once("SQLite", None, files).line(), flush=True)
     if not skip_postgres:
         admin = postgres or os.environ.get("FAZHI_BENCH_POSTGRES_URL")
         if not admin:
@@ -135,6 +137,5 @@ def run_import_benchmark(*, scale: str, postgres: str | None, skip_postgres: boo
                 "用 scripts/bench.sh 会自动启动临时集群。"
             )
             return 0
-        results.append(import_once("PostgreSQL", _fresh_postgres_database(admin), files))
-        print(results[-1].line(), flush=True)
+        print(import_once("PostgreSQL", _fresh_postgres_database(admin), files).line(), flush=True)
     return 0

@@ -8,10 +8,11 @@ written in +08:00 to the second (fractions kept only when present).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, ClassVar
+
+import orjson
 
 CHINA_TZ = timezone(timedelta(hours=8))
 
@@ -184,11 +185,9 @@ def from_ceif(data: dict[str, Any]) -> Record:
     return RECORD_CLASSES[data["type"]](**values)
 
 
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def canonical_json(data: Any) -> str:
-    return _CANONICAL.encode(data)
+    """Compact UTF-8 JSON with sorted keys: the one text of a record that hashes compare."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def digest(text: str) -> str:

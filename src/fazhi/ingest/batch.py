@@ -8,7 +8,6 @@ staging file meanwhile, which keeps memory flat however large the batch is.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sqlite3
 import tempfile
@@ -18,6 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import orjson
 
 from fazhi.core.records import (
     RECORD_TYPE_NAMES_ZH,
@@ -79,7 +80,7 @@ class Staged:
 
     @property
     def record(self) -> Record:
-        return from_ceif(json.loads(self.ceif_json))
+        return from_ceif(orjson.loads(self.ceif_json))
 
 
 def _single_refs(record: Record) -> tuple[str | None, str | None]:
@@ -425,7 +426,7 @@ class Batch:
         rejections: list[tuple[int, str | None, str]] = []
         rows = self._db.execute("SELECT seq, ceif FROM rec WHERE has_many = 1 AND state = 0")
         for seq, ceif in rows.fetchall():
-            for ref_field, ttype, tid in _many_refs(from_ceif(json.loads(ceif))):
+            for ref_field, ttype, tid in _many_refs(from_ceif(orjson.loads(ceif))):
                 if (ttype, tid) in missing:
                     rejections.append((seq, ref_field, reasons[(ttype, tid)]))
                     break

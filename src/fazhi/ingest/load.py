@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -29,7 +30,6 @@ from fazhi.ingest.validate import Problem
 MAX_STORED_PROBLEMS = 10_000
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class Adapt:
@@ -62,7 +62,7 @@ class Adapt:
 
     @staticmethod
     def json(value: Any) -> str | None:
-        return None if value is None else _JSON.encode(value)
+        return None if value is None else orjson.dumps(value).decode()
 
     def row(self, record: r.Record) -> tuple[Any, ...]:
         return TABLES[record.TYPE].to_row(record, self)

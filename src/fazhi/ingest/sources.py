@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import orjson
 
 from fazhi.core.records import RECORD_TYPE_NAMES_ZH, RECORD_TYPES
 from fazhi.ingest.validate import Problem
@@ -109,8 +110,8 @@ class RawLine(NamedTuple):
         if _has_bad_bytes(self.text):
             return _encoding_problem(self.file, self.line)
         try:
-            data = json.loads(self.text)
-        except json.JSONDecodeError as err:
+            data = orjson.loads(self.text)
+        except orjson.JSONDecodeError as err:
             return Problem(
                 self.file, self.line, None, None, None, f"不是有效的 JSON（第{err.colno}列）"
             )
