@@ -6,16 +6,13 @@ from django.db import models
 
 from fazhi.apps.org.models import Person, Unit
 from fazhi.core import ceif
-
-
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    return list(mapping.items())
+from fazhi.core.ceif import choices
 
 
 class Case(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="案件编号")
     kind = models.CharField(
-        max_length=16, choices=_choices(ceif.CASE_KINDS), verbose_name="案件类别"
+        max_length=16, choices=choices(ceif.CASE_KINDS), verbose_name="案件类别"
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="cases", verbose_name="办案单位"
@@ -40,7 +37,7 @@ class CaseHandler(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handlers")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handled")
     role = models.CharField(
-        max_length=8, choices=_choices(ceif.HANDLER_ROLES), verbose_name="承办角色"
+        max_length=8, choices=choices(ceif.HANDLER_ROLES), verbose_name="承办角色"
     )
     position = models.PositiveSmallIntegerField()
 
@@ -58,7 +55,7 @@ class Alarm(models.Model):
     )
     at = models.DateTimeField(verbose_name="接警时间")
     nature = models.CharField(
-        max_length=16, choices=_choices(ceif.ALARM_NATURES), verbose_name="警情性质"
+        max_length=16, choices=choices(ceif.ALARM_NATURES), verbose_name="警情性质"
     )
     case = models.ForeignKey(Case, null=True, on_delete=models.PROTECT, related_name="alarms")
     summary = models.TextField(null=True, verbose_name="简要警情")
@@ -75,7 +72,7 @@ class Subject(models.Model):
     name = models.CharField(max_length=100, null=True, verbose_name="姓名")
     birth_date = models.DateField(null=True, verbose_name="出生日期")
     gender = models.CharField(
-        max_length=8, null=True, choices=_choices(ceif.GENDERS), verbose_name="性别"
+        max_length=8, null=True, choices=choices(ceif.GENDERS), verbose_name="性别"
     )
     id_number = models.CharField(max_length=18, null=True, verbose_name="身份证号码")
     flags = models.JSONField(default=list, verbose_name="标记")

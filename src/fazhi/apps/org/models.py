@@ -5,16 +5,13 @@ from __future__ import annotations
 from django.db import models
 
 from fazhi.core import ceif
-
-
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    return list(mapping.items())
+from fazhi.core.ceif import choices
 
 
 class Unit(models.Model):
     id = models.CharField(max_length=64, primary_key=True, verbose_name="单位编号")
     name = models.CharField(max_length=200, verbose_name="名称")
-    kind = models.CharField(max_length=20, choices=_choices(ceif.UNIT_KINDS), verbose_name="类型")
+    kind = models.CharField(max_length=20, choices=choices(ceif.UNIT_KINDS), verbose_name="类型")
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -55,10 +52,10 @@ class Person(models.Model):
     roles = models.JSONField(default=list, verbose_name="角色")
     is_auxiliary = models.BooleanField(default=False, verbose_name="辅警")
     sequence = models.CharField(
-        max_length=20, null=True, choices=_choices(ceif.SEQUENCES), verbose_name="序列"
+        max_length=20, null=True, choices=choices(ceif.SEQUENCES), verbose_name="序列"
     )
     qualification = models.CharField(
-        max_length=16, null=True, choices=_choices(ceif.QUALIFICATIONS), verbose_name="执法资格"
+        max_length=16, null=True, choices=choices(ceif.QUALIFICATIONS), verbose_name="执法资格"
     )
     content_hash = models.CharField(max_length=32)
 
