@@ -81,6 +81,19 @@ def test_a_100_mb_file_is_streamed_in_bounded_memory(fazhi_process, tmp_path):
     )
 
 
+def orphans(path: Path) -> list[str]:
+    """Processes still working on `path`: workers of a killed import must die with it."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(path) in cmdline and "fazhi.cli" in cmdline:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
 def test_killing_an_import_leaves_either_nothing_or_the_whole_batch(fazhi_process, tmp_path):
     path = write_events(tmp_path / "batch.jsonl", 60_000)
     env = {
@@ -108,6 +121,8 @@ def test_killing_an_import_leaves_either_nothing_or_the_whole_batch(fazhi_proces
             assert rows["batches"] == 1 and rows["events"] == 60_002
             break
     assert killed_while_running >= 1
+    time.sleep(0.5)
+    assert not orphans(path), "validation workers outlived the killed import"
     result = fazhi_process("import", str(path), "--format", "json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["new"] + json.loads(result.stdout)["unchanged"] == 60_008

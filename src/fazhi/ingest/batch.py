@@ -8,7 +8,10 @@ staging file meanwhile, which keeps memory flat however large the batch is.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import signal
 import sqlite3
 import tempfile
 from collections import deque
@@ -184,6 +187,13 @@ def stage_chunk(
 Item = RawLine | RawRecord | Problem
 
 
+def _die_with_parent() -> None:
+    """A worker must not outlive an import that was killed (Linux: PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
     chunk: list[Item] = []
     for item in items:
@@ -273,7 +283,9 @@ class Batch:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork")
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
             )
         return self._executor
 
