@@ -18,7 +18,7 @@ from typing import Any
 
 H = timedelta(hours=1)
 LAW_2025 = datetime(2026, 1, 1)
-MUST_RECORD = {"homicide", "robbery", "drug"}
+MUST_RECORD = {"intentional_homicide", "robbery", "drug_trafficking"}
 OTHER_ADMIN = {"exit_entry", "drug_control", "fire_control", "traffic", "other_admin"}
 CUSTODY_ENDS = ("arrest_executed", "released", "bail", "residential_surveillance")
 MEASURES = ("interrogation", "compelled_appearance", "criminal_detention", "bail",
@@ -278,7 +278,11 @@ class _Check:
         seized = bool(self.of("property_seized"))
         for t in self.of("transferred_for_prosecution"):
             self.flag("YS-01", t.subject, t.attrs.get("notified") is not True)
-            self.flag("CW-08", t.subject, seized and t.attrs.get("property_list") is not True)
+            # The property list goes with the case file (公安刑事规定§288): a whole-case point,
+            # judged while seized property is still held (none returned before the transfer).
+            returned = self.first("property_returned")
+            held = seized and (returned is None or returned > t.at)
+            self.flag("CW-08", None, held and t.attrs.get("property_list") is not True)
         for back in self.of("returned_for_supplementary_investigation"):
             self.due("BC-01", None, eod(add_months(back.at.date(), 1)),
                      self.first("supplementary_investigation_completed", after=back.at))

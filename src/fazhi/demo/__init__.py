@@ -19,8 +19,12 @@ notifications — and cases opened shortly before ``date_to`` stop where the cut
 (``date_to`` 23:59:59) finds them. A share ``defect_share`` of the cases then gets exactly one
 injected defect — an act late, a required act missing, or an act done wrongly (LA-01, LA-06,
 CH-01, CH-04–06, XW-01–07, JL-02, JL-03, JS-02, DB-03, DB-04, YS-01, CW-01, CW-02, CW-08,
-XZ-01, XZ-03, XZ-04, XZ-06, XZ-09, XZ-10, XZ-17, XZ-22), always beyond any holiday extension and
-visible by the cutoff — listed in ``defects.jsonl`` (not CEIF)::
+XZ-01, XZ-03, XZ-04, XZ-06, XZ-09, XZ-10, XZ-17, XZ-22), always beyond any holiday extension,
+visible by the cutoff, and only where the point is in force on the day of the act that starts it
+and applies to the case (``fazhi.demo.scope``: e.g. no 2025-law point on a 2025 act, no 治安-only
+point on a traffic case, CW-02 on administrative cases only) — listed in ``defects.jsonl`` (not
+CEIF); the patrol finds each one at its case, subject and control point, and nothing on clean
+cases but ``due_soon`` (tests/core/patrol/test_generated_bureau.py)::
 
     {"case": "A-2026-0000031", "subject": "S-A-2026-0000031-1" | null,
      "control_point": "JL-03", "defect": "late" | "missing" | "wrong", "note": "中文说明"}

@@ -9,16 +9,14 @@ organ, and a decision comes within 30 days of filing unless the period was exten
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from random import Random
 
 from fazhi.demo import defects
 from fazhi.demo.cases import Case, Subject, minutes, office_time
-from fazhi.demo.clock import DAY, HOUR, day_of, day_start, end_of_day
+from fazhi.demo.clock import DAY, HOUR, day_of, end_of_day
 from fazhi.demo.timeline import Ev
 
 _TRANSFER_TO = ("市场监督管理局", "文化市场综合执法大队", "邻县公安局", "铁路公安处")
-_LAW_2025 = day_start(date(2026, 1, 1))  # recording of questioning in the case area (CH-06)
 
 
 @dataclass(slots=True)
@@ -107,7 +105,7 @@ def _arrive(c: Case, rng: Random, s: Subject, at: int, plan: _Plan) -> tuple[Ev 
         fam = tl.add("family_notified", at + minutes(rng, 5, 50), s.id, crew.one(),
                      {"for": "admin_summons"})
         tl.offer("CH-05", "missing", s.id, lambda: defects.drop(
-            tl, [fam], at + 24 * HOUR, "传唤后未通知被传唤人家属"))
+            tl, [fam], at + 24 * HOUR, "传唤后未通知被传唤人家属"), at)
         if plan.days == 0 and len(c.subjects) < 3:
             over = at + rng.randint(9 * HOUR, 11 * HOUR + 30 * 60)
             tl.offer("CH-04", "wrong", s.id, lambda: defects.alter(
@@ -115,15 +113,14 @@ def _arrive(c: Case, rng: Random, s: Subject, at: int, plan: _Plan) -> tuple[Ev 
     q_at = at + minutes(rng, 10, 40)
     inq = tl.add("inquiry", q_at, s.id, crew.two(), s.questioning(recorded=True, in_case_area=True),
                  end=q_at + minutes(rng, 30, 90))
-    if q_at >= _LAW_2025:
-        tl.offer("CH-06", "wrong", s.id, lambda: defects.alter(
-            tl, inq, "在执法办案场所询问违法嫌疑人未全程同步录音录像", recorded=False))
+    tl.offer("CH-06", "wrong", s.id, lambda: defects.alter(
+        tl, inq, "在执法办案场所询问违法嫌疑人未全程同步录音录像", recorded=False), q_at)
     tl.offer("XW-02", "wrong", s.id, lambda: defects.alter(
         tl, inq, "在执法办案场所外询问，人民警察不足二人（辅警不计入）",
-        officers=crew.understaffed(), in_case_area=False))
+        officers=crew.understaffed(), in_case_area=False), q_at)
     if s.minor:
         tl.offer("XW-05", "wrong", s.id, lambda: defects.alter(
-            tl, inq, "询问未成年违法嫌疑人时监护人未到场", guardian_present=False))
+            tl, inq, "询问未成年违法嫌疑人时监护人未到场", guardian_present=False), q_at)
     if summons is not None:
         summons.end = inq.end + minutes(rng, 10, 40)
     return summons, inq.end
@@ -137,7 +134,7 @@ def _seize(c: Case, rng: Random, at: int, extended: bool) -> Ev:
                     attrs={"items": rng.randint(1, 5), "list_issued": True})
     c.seized = seized
     tl.offer("CW-01", "wrong", None, lambda: defects.alter(
-        tl, seized, "扣押物品未当场开列清单", list_issued=False))
+        tl, seized, "扣押物品未当场开列清单", list_issued=False), at)
     if extended:
         tl.add("property_seizure_extended", office_time(rng, day_of(at) + rng.randint(20, 28)),
                officers=crew.one(), attrs={"days": 30})
@@ -246,12 +243,13 @@ def _decide(c: Case, rng: Random, s: Subject, plan: _Plan, pre: Ev, rights: Ev |
         exe = tl.add("admin_detention_executed", last + minutes(rng, 30, 180), s.id, crew.two())
         last = exe.at
         tl.offer("XZ-09", "missing", s.id, lambda: defects.drop(
-            tl, [fam], dec.at + 24 * HOUR, "决定行政拘留后未通知被处罚人家属"))
+            tl, [fam], dec.at + 24 * HOUR, "决定行政拘留后未通知被处罚人家属"), dec.at)
         tl.offer("XZ-10", "missing", s.id, lambda: defects.drop(
-            tl, [exe], dec.at + 7 * DAY, "行政拘留决定作出后未送拘留所执行"))
+            tl, [exe], dec.at + 7 * DAY, "行政拘留决定作出后未送拘留所执行"), dec.at)
         if c.unit.unit.kind == "station":
             tl.offer("XZ-22", "wrong", s.id, lambda: defects.alter(
-                tl, dec, "派出所自行作出行政拘留决定，超越决定权限", decided_by=c.unit.unit.id))
+                tl, dec, "派出所自行作出行政拘留决定，超越决定权限", decided_by=c.unit.unit.id),
+                dec.at)
     _offer_decision(c, rng, s, pre, rights, review, dec, served, filed_day,
                     stored is not None or len(c.subjects) > 1)
     return last
@@ -261,15 +259,15 @@ def _offer_decision(c: Case, rng: Random, s: Subject, pre: Ev, rights: Ev | None
                     dec: Ev, served: Ev, filed_day: int | None, shared: bool) -> None:
     tl = c.tl
     tl.offer("XZ-03", "missing", s.id, lambda: defects.drop(
-        tl, [pre], dec.at, "作出处罚决定前未告知拟处罚的事实、理由、依据和陈述申辩权"))
+        tl, [pre], dec.at, "作出处罚决定前未告知拟处罚的事实、理由、依据和陈述申辩权"), dec.at)
     fine = (dec.attrs or {}).get("fine", 0)
     held = any(ev.kind == "hearing" and ev.subject == s.id for ev in tl.events)
     if rights is not None and fine >= 4000 and not held:
         tl.offer("XZ-04", "missing", s.id, lambda: defects.drop(
-            tl, [rights], dec.at, f"拟罚款{fine}元，处罚前未告知听证权利"))
+            tl, [rights], dec.at, f"拟罚款{fine}元，处罚前未告知听证权利"), dec.at)
     if held or "major_complex" in c.flags:
         tl.offer("XZ-17", "missing", s.id, lambda: defects.drop(
-            tl, [review], dec.at, "应当法制审核的案件未经法制审核即作出处罚决定"))
+            tl, [review], dec.at, "应当法制审核的案件未经法制审核即作出处罚决定"), dec.at)
     if shared or not c.public_order or filed_day is None or rights is not None:
         return
     # Single-subject 治安 cases without seized property: moving the decision (and what
@@ -278,12 +276,13 @@ def _offer_decision(c: Case, rng: Random, s: Subject, pre: Ev, rights: Ev | None
         target = (filed_day + rng.randint(41, 50)) * DAY + rng.randint(9 * HOUR, 17 * HOUR)
         tl.offer("XZ-01", "late", None, lambda: defects.delay(
             tl, [e for e in tl.events if e.at >= review.at], target - review.at,
-            f"立案后{day_of(target) - filed_day}日才作出处罚决定，超过办案期限且未延长"))
+            f"立案后{day_of(target) - filed_day}日才作出处罚决定，超过办案期限且未延长"),
+            filed_day * DAY)
     if not (dec.attrs or {}).get("present", True) and "detention_days" not in (dec.attrs or {}):
         late = (day_of(dec.at) + rng.randint(12, 16)) * DAY + rng.randint(9 * HOUR, 17 * HOUR)
         tl.offer("XZ-06", "late", s.id, lambda: defects.delay(
             tl, [e for e in tl.events if e.at >= served.at], late - served.at,
-            f"处罚决定作出后{day_of(late) - day_of(dec.at)}日才送达被处罚人"))
+            f"处罚决定作出后{day_of(late) - day_of(dec.at)}日才送达被处罚人"), dec.at)
 
 
 def _settle(c: Case, rng: Random, after: int, plans: list[_Plan]) -> None:
@@ -292,8 +291,13 @@ def _settle(c: Case, rng: Random, after: int, plans: list[_Plan]) -> None:
     tl, crew = c.tl, c.crew
     day = day_of(after) + rng.randint(0, 5)
     if not plans:
-        tl.add("closed", office_time(rng, day + rng.randint(2, 10)), officers=crew.one(),
-               attrs={"reason": "decided"})
+        if "fast_track" in c.flags:
+            # 快速办理: the decision not to punish, like any 处理决定, comes within 48 hours of
+            # arrival (公安行政规定§47, CH-09); `after` is the end of the last questioning.
+            at = after + minutes(rng, 30, 20 * 60)
+        else:
+            at = office_time(rng, day + rng.randint(2, 10))
+        tl.add("closed", at, officers=crew.one(), attrs={"reason": "decided"})
         return
     med = tl.add("mediation", max(office_time(rng, day), after + HOUR), officers=crew.two(),
                  attrs={"succeeded": rng.random() < 0.85})

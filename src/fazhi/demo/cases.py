@@ -38,7 +38,7 @@ CRIMINAL = (
              ("打架致人受伤", "纠纷中被人打伤"), solved=0.85),
     Category("robbery", ("抢劫",), 2, (("criminal", 60), ("station", 40)), 1, 0.5,
              ("路边被抢", "持刀抢劫"), solved=0.7),
-    Category("drug", ("贩卖毒品",), 4, (("criminal", 70), ("station", 30)), 0, 0.9,
+    Category("drug_trafficking", ("贩卖毒品",), 4, (("criminal", 70), ("station", 30)), 0, 0.9,
              ("举报有人贩卖毒品",)),
     Category("gambling", ("开设赌场",), 3, (("public_order", 50), ("station", 50)), 0, 0.9,
              ("举报有人开设赌场",)),
@@ -46,8 +46,8 @@ CRIMINAL = (
              0.1, ("酒后滋事", "多人持械斗殴"), solved=0.9),
     Category("traffic", ("危险驾驶",), 14, (("traffic", 90), ("station", 10)), 0, 0,
              ("查获醉酒驾驶", "交通事故驾驶人涉嫌醉驾")),
-    Category("homicide", ("故意杀人",), 0.3, (("criminal", 100),), 1, 0.5, ("发现有人死亡",),
-             solved=0.95),
+    Category("intentional_homicide", ("故意杀人",), 0.3, (("criminal", 100),), 1, 0.5,
+             ("发现有人死亡",), solved=0.95),
     Category("other", ("妨害公务", "非法拘禁", "故意毁坏财物", "掩饰、隐瞒犯罪所得",
                        "帮助信息网络犯罪活动"), 5, (("station", 80), ("criminal", 20)), 0.5, 0.3,
              ("有人阻碍民警执行职务", "有人被限制人身自由", "财物被人故意损坏"), solved=0.8),
@@ -91,11 +91,12 @@ OTHER_ADMIN_FIELDS = frozenset({"exit_entry", "drug_control", "fire_control", "t
                                 "other_admin"})
 
 # Categories whose interrogations must be recorded (刑诉法§123, 公安刑事规定§208): serious
-# crimes against the person and serious drug crime.
-MUST_RECORD = frozenset({"homicide", "robbery", "drug"})
+# crimes against the person and serious drug crime. Named as in the catalogue's XW-03 list
+# (must_record_categories), which is how the patrol knows them.
+MUST_RECORD = frozenset({"intentional_homicide", "robbery", "drug_trafficking"})
 
 # Offences a 14–15-year-old answers for (刑法§17): only these have such suspects.
-_YOUNG_LIABLE = frozenset({"homicide", "robbery", "drug", "assault"})
+_YOUNG_LIABLE = frozenset({"intentional_homicide", "robbery", "drug_trafficking", "assault"})
 
 
 # Titles of cases without a known suspect name the victim: 张某被盗案.

@@ -48,7 +48,7 @@ def generate(c: Case, rng: Random) -> None:
         at = intake.at + minutes(rng, 20, 180)
         tl.add("inquiry", at, officers=crew.two(), attrs={"recorded": rng.random() < 0.7},
                end=at + minutes(rng, 20, 60))
-    if c.category.code in ("assault", "theft", "homicide") and rng.random() < 0.6:
+    if c.category.code in ("assault", "theft", "intentional_homicide") and rng.random() < 0.6:
         at = office_time(rng, day_of(filed.at) + rng.randint(1, 5))
         tl.add("appraisal", at, officers=crew.one(), end=at + rng.randint(3, 20) * DAY)
     if not c.subjects:
@@ -102,7 +102,11 @@ def _filing(c: Case, rng: Random, caught: bool) -> Ev:
     tl, crew = c.tl, c.crew
     d0 = day_of(c.opened)
     limit = 3
-    if not caught and "major_complex" in c.flags and rng.random() < 0.5:
+    if "from_admin_agency" in c.flags:
+        # A case transferred by an administrative agency is reviewed within 3 days, without
+        # extension (公安刑事规定§180, LA-08; the 受案立案意见's 7/30 days yield to it).
+        pass
+    elif not caught and "major_complex" in c.flags and rng.random() < 0.5:
         limit = 30
     elif not caught and rng.random() < 0.06:
         limit = 7
@@ -116,7 +120,7 @@ def _filing(c: Case, rng: Random, caught: bool) -> Ev:
                officers=crew.one(), attrs={"limit_days": limit})
         at = office_time(rng, d0 + rng.randint(4 if limit == 7 else 8, limit))
     filed = tl.add("filed", at, officers=crew.one())
-    if limit == 3 and not c.subjects:
+    if limit == 3 and not c.subjects and "from_admin_agency" not in c.flags:
         late = (d0 + rng.randint(13, 18)) * DAY + rng.randint(9 * HOUR, 17 * HOUR)
         tl.offer("LA-01", "late", None, lambda: defects.delay(
             tl, [filed], late - filed.at, f"受案后{day_of(late) - d0}日才立案，超过立案审查期限"))
@@ -283,19 +287,19 @@ def _arrest(c: Case, rng: Random, s: Subject, d0: int) -> _Outcome:
 
 
 def _seizure(c: Case, rng: Random, at: int) -> None:
-    """Property seized at the first measure, stored within 24 h (CW-01, CW-02)."""
+    """Property seized at the first measure (CW-01), stored within 24 h."""
     if rng.random() >= c.category.seizure:
         return
     tl, crew = c.tl, c.crew
     seized = tl.add("property_seized", at + minutes(rng, 10, 60), officers=crew.two(),
                     attrs={"items": rng.randint(1, 6), "list_issued": True})
-    stored = tl.add("property_stored", seized.at + minutes(rng, 60, 20 * 60), officers=crew.one())
+    tl.add("property_stored", seized.at + minutes(rng, 60, 20 * 60), officers=crew.one())
     c.seized = seized
     tl.offer("CW-01", "wrong", None, lambda: defects.alter(
-        tl, seized, "扣押涉案财物未当场开列清单", list_issued=False))
-    tl.offer("CW-02", "late", None, lambda: defects.delay(
-        tl, [stored], seized.at + rng.randint(30 * HOUR, 72 * HOUR) - stored.at,
-        "扣押财物超过24小时才移交涉案财物管理中心"))
+        tl, seized, "扣押涉案财物未当场开列清单", list_issued=False), seized.at)
+    # No CW-02 defect here: the criminal-side 24-hour hand-over rests on 《公安机关涉案财物管理若干
+    # 规定》, a source not obtained, so the catalogue judges CW-02 on administrative cases only
+    # (公安行政规定§190); a late hand-over here would be a defect no control point can see.
 
 
 def _conclude(c: Case, rng: Random, outcomes: list[_Outcome]) -> None:
@@ -367,8 +371,16 @@ def _offer_transfer(c: Case, s: Subject, ev: Ev, seized: bool) -> None:
     tl.offer("YS-01", "wrong", s.id, lambda: defects.alter(
         tl, ev, "移送审查起诉未告知犯罪嫌疑人及其辩护律师", notified=False))
     if seized:
-        tl.offer("CW-08", "wrong", s.id, lambda: defects.alter(
-            tl, ev, "移送审查起诉时涉案财物未随案移送清单", property_list=False))
+        # The property goes with the case file (公安刑事规定§288), not with one suspect: CW-08 is
+        # a whole-case point (subject null), and only while seized property is still held (none
+        # returned before the transfer; the catalogue's only_if).
+        def no_list() -> str | None:
+            if any(e.kind == "property_returned" and e.at <= ev.at for e in tl.events):
+                return None
+            return defects.alter(tl, ev, "移送审查起诉时涉案财物未随案移送清单",
+                                 property_list=False)
+
+        tl.offer("CW-08", "wrong", None, no_list)
 
 
 def _lift(c: Case, outcomes: list[_Outcome], at: int) -> None:

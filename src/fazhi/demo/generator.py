@@ -198,6 +198,7 @@ class _Days:
         c = Case(case_id, "criminal" if d.criminal else "administrative", category,
                  rng.choice(category.verbs), d.unit, opened, opened // DAY, Crew(rng, d.unit), tl,
                  victim_name=full_name(rng, rng.choice(("male", "female"))))
+        tl.public_order = c.public_order
         self._flags_and_subjects(c)
         (criminal if d.criminal else administrative).generate(c, rng)
         defect = tl.inject(rng) if tl.wants_defect else None

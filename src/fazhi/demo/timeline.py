@@ -13,6 +13,7 @@ from random import Random
 from typing import Any
 
 from fazhi.demo.clock import iso
+from fazhi.demo.scope import in_scope
 
 Defect = tuple[str, str, str | None, str]  # control point, defect kind, subject, note
 
@@ -35,6 +36,7 @@ class Timeline:
         self.case_id = case_id
         self.cutoff = cutoff
         self.wants_defect = wants_defect
+        self.public_order = False  # set by the generator once the case is known (治安案件)
         self.events: list[Ev] = []
         self._offers: list[tuple[str, str, str | None, Callable[[], str | None]]] = []
 
@@ -45,10 +47,12 @@ class Timeline:
         return ev
 
     def offer(self, code: str, defect: str, subject: str | None,
-              apply: Callable[[], str | None]) -> None:
+              apply: Callable[[], str | None], at: int | None = None) -> None:
         """A possible defect: `apply` changes the timeline and returns the note, or returns
-        None and changes nothing when the defect would not show by the cutoff."""
-        if self.wants_defect:
+        None and changes nothing when the defect would not show by the cutoff. `at` is when
+        the act that starts the control point happened: a defect is only offered where its
+        point is in force on that day and applies to the case (`scope.in_scope`)."""
+        if self.wants_defect and in_scope(code, at, self.public_order):
             self._offers.append((code, defect, subject, apply))
 
     def inject(self, rng: Random) -> Defect | None:
