@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fazhi.apps.audit.chain import Change, append
+from fazhi.apps.bulk import bulk_insert
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
@@ -28,8 +29,6 @@ from fazhi.ingest.batch import Batch, Staged
 from fazhi.ingest.validate import Problem
 
 MAX_STORED_PROBLEMS = 10_000
-
-
 
 
 class Adapt:
@@ -334,14 +333,12 @@ class Writer:
         return {m.pk: r.canonical_json(r.to_ceif(table.from_model(m))) for m in instances}
 
     def _insert(self, table: Table, staged: list[Staged]) -> None:
-        columns = ("id", *table.columns, "content_hash")
-        marks = ", ".join(["%s"] * len(columns))
-        sql = (
-            f"INSERT INTO {_q(table.model._meta.db_table)} ({', '.join(map(_q, columns))}) "
-            f"VALUES ({marks})"
-        )
         width = len(table.columns)
-        _execute_many(sql, [(s.id, *s.row[:width], s.hash) for s in staged])
+        bulk_insert(
+            table.model._meta.db_table,
+            ("id", *table.columns, "content_hash"),
+            [(s.id, *s.row[:width], s.hash) for s in staged],
+        )
 
     def _update(self, table: Table, staged: list[Staged]) -> None:
         sets = ", ".join(f"{_q(c)} = %s" for c in (*table.columns, "content_hash"))
@@ -358,19 +355,14 @@ class Writer:
                 for s in new + changed
                 for i, h in enumerate(s.record.handlers)
             ]
-            _execute_many(
-                f"INSERT INTO {_q(CaseHandler._meta.db_table)} (case_id, person_id, role, position)"
-                " VALUES (%s, %s, %s, %s)",
-                rows,
+            bulk_insert(
+                CaseHandler._meta.db_table, ("case_id", "person_id", "role", "position"), rows
             )
         elif rtype == "grid":
             through = Grid.officers.through
             through.objects.filter(grid_id__in=[s.id for s in changed]).delete()
             rows = [(s.id, p) for s in new + changed for p in s.record.officers]
-            _execute_many(
-                f"INSERT INTO {_q(through._meta.db_table)} (grid_id, person_id) VALUES (%s, %s)",
-                rows,
-            )
+            bulk_insert(through._meta.db_table, ("grid_id", "person_id"), rows)
 
 
 def rebuild_unit_closure() -> None:
@@ -384,11 +376,7 @@ def rebuild_unit_closure() -> None:
             rows.append((node, unit, depth))
             node, depth = parents.get(node), depth + 1
     UnitClosure.objects.all().delete()
-    _execute_many(
-        f"INSERT INTO {_q(UnitClosure._meta.db_table)} (ancestor_id, descendant_id, depth)"
-        " VALUES (%s, %s, %s)",
-        rows,
-    )
+    bulk_insert(UnitClosure._meta.db_table, ("ancestor_id", "descendant_id", "depth"), rows)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 
 from fazhi.apps.audit.models import AuditEntry, AuditHead
+from fazhi.apps.bulk import bulk_insert
 
 GENESIS = "0" * 64
 _COLUMNS = (
@@ -97,10 +98,7 @@ def append(changes: Iterable[Change], at: datetime) -> int:
         prev = digest
     if not rows:
         return 0
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    marks = ", ".join(["%s"] * len(_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({marks})", rows)
+    bulk_insert(AuditEntry._meta.db_table, _COLUMNS, rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return len(rows)
 
