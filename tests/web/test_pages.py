@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from tests.support import EXAMPLE, REPO
 
+from fazhi.apps.accounts.models import Role
+from fazhi.apps.accounts.services import grant_role
+from fazhi.apps.org.models import Unit
 from fazhi.cli import main
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +49,8 @@ def test_a_wrong_password_is_told_in_chinese(client, user):
 
 def test_after_sign_in_the_home_page_shows_what_was_imported(client, user, capsys):
     assert main(["import", str(EXAMPLE), "--format", "json"]) == 0
+    bureau = Unit.objects.get(pk="U-330200")
+    grant_role(user, Role.LEGAL_DEPARTMENT, bureau, by=None, at=timezone.now())
     client.post("/login/", {"username": "wang", "password": "Xq7!long-enough"})
     text = client.get("/").content.decode()
     assert "数据概况" in text
@@ -76,3 +82,10 @@ def test_no_template_or_static_file_loads_anything_from_the_internet():
     ]
     assert offenders == []
     assert any(Path(web).rglob("*.html"))
+
+
+@pytest.mark.parametrize("url", ["/logout/", "/password/"])
+def test_signed_in_forms_without_the_csrf_token_are_refused(user, url):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.post(url, {}).status_code == 403

@@ -25,13 +25,19 @@ def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
     result = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "拒收 0" in result.stdout
-    assert re.search(r"巡查完成（\d+ 起案件有发现）：超期未办 \d+，即将到期 \d+", result.stdout)
-    assert "演示账号：demo" in result.stdout
+    summary = re.search(
+        r"巡查完成（(\d+) 起案件有发现）：超期未办 (\d+)，即将到期 (\d+)，超期已办 (\d+)，违规 (\d+)",
+        result.stdout,
+    )
+    cases, *by_state = map(int, summary.groups())
+    assert sum(by_state) >= cases  # every case with a finding is counted under some state
+    accounts = re.findall(r"演示账号：(\S+)（(\S+?)，", result.stdout)
+    assert {role for _, role in accounts} == {
+        "民警", "法制员", "所队长", "法制部门", "局领导", "审计管理员", "安全管理员", "系统管理员"}
     again = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert "演示数据已导入" in again.stdout
-    assert (
-        again.stdout.splitlines()[-1] == result.stdout.splitlines()[-1]
-    )  # same account and password
+    # the same accounts with the same passwords
+    assert again.stdout.splitlines()[-8:] == result.stdout.splitlines()[-8:]
 
 
 def test_serve_answers_on_the_chosen_host_and_port(fazhi_process):

@@ -49,7 +49,7 @@ def _patrol_summary() -> str:
 
     findings = patrol(list(stored_records()), load_catalogue(catalogue_dir()), timezone.now(),
                       HolidayCalendar())
-    counts = Counter(f.state for f in findings)
+    counts = Counter(f.state.value for f in findings)
     parts = "，".join(f"{name} {counts.get(state, 0)}" for state, name in STATE_NAMES.items())
     return f"巡查完成（{len({f.case for f in findings})} 起案件有发现）：{parts}"
 
@@ -74,5 +74,7 @@ def prepare_demo(*, scale: str, out: Callable[[str], None]) -> None:
         outcome = import_files(files, actor=DEMO_ACTOR, workdir=target)
         out(f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，拒收 {len(outcome.problems)}")
     out(_patrol_summary())
-    username, password = ensure_demo_user()
-    out(f"演示账号：{username}　密码：{password}")
+    from fazhi.apps.accounts.demo import ensure_demo_accounts
+
+    for username, role, unit, password in ensure_demo_accounts():
+        out(f"演示账号：{username}（{role}，{unit}）　密码：{password}")

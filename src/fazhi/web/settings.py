@@ -38,6 +38,15 @@ def _bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
 SECRET_KEY = _secret_key()
 DEBUG = _bool("FAZHI_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -54,6 +63,7 @@ INSTALLED_APPS = [
     "fazhi.apps.org",
     "fazhi.apps.cases",
     "fazhi.apps.imports",
+    "fazhi.apps.accounts",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fazhi.apps.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -105,12 +116,13 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "fazhi.apps.accounts.passwords.StrengthValidator",
+        "OPTIONS": {"min_length": 10, "min_classes": 3},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_MAX_AGE_DAYS = _positive_int("FAZHI_PASSWORD_MAX_AGE_DAYS", 90)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -125,7 +137,9 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package; no collectstat
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-SESSION_COOKIE_AGE = 30 * 60
+LOGOUT_REDIRECT_URL = "login"
+# Idle expiry: every request pushes the session's end this far ahead, in the database too.
+SESSION_COOKIE_AGE = _positive_int("FAZHI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

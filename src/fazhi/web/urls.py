@@ -1,11 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from fazhi.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password/", views.ChangePasswordView.as_view(), name="password_change"),
+    path("cases/<str:case_id>/", views.case_detail, name="case_detail"),
     path("healthz", views.health, name="health"),
 ]

@@ -1,0 +1,88 @@
+"""What a user may see, in one place. Every read of business data starts here.
+
+A grant of a unit-scope role covers the unit's subtree; an officer sees the cases they
+handle; the three administrators (三员分立) see no case data unless they also hold a business
+role. Each function returns a lazy query, so a page's reads stay one query each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from fazhi.apps.accounts.models import UNIT_SCOPE_ROLES, Grant, Role
+from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
+from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
+
+AnyUser = AbstractBaseUser | AnonymousUser
+M = TypeVar("M", bound=Model)
+
+# Roles that may see import batches (what was loaded, by whom): the data's owners and the
+# administrator who runs imports. Batches hold counts only, no case data.
+IMPORT_ROLES = frozenset({Role.LEGAL_DEPARTMENT, Role.BUREAU_LEADER, Role.SYSTEM_ADMIN})
+
+
+def visible_units(user: AnyUser) -> QuerySet[UnitClosure, dict[str, Any]]:
+    """Ids of the units whose data the user sees, as a subquery: `filter(unit__in=…)`."""
+    granted = Grant.objects.filter(user_id=user.pk, role__in=UNIT_SCOPE_ROLES).values("unit_id")
+    return UnitClosure.objects.filter(ancestor_id__in=granted).values("descendant_id")
+
+
+def own_case_ids(user: AnyUser) -> QuerySet[CaseHandler, dict[str, Any]]:
+    """Ids of the cases the user handles as the linked person, if they hold an officer grant."""
+    return CaseHandler.objects.filter(
+        person__account__user_id=user.pk, person__account__user__grants__role=Role.OFFICER
+    ).values("case_id")
+
+
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
+    return Case.objects.filter(Q(unit__in=visible_units(user)) | Q(pk__in=own_case_ids(user)))
+
+
+def visible_alarms(user: AnyUser) -> QuerySet[Alarm]:
+    return Alarm.objects.filter(Q(unit__in=visible_units(user)) | Q(case__in=own_case_ids(user)))
+
+
+def visible_subjects(user: AnyUser) -> QuerySet[Subject]:
+    return Subject.objects.filter(case__in=visible_cases(user).values("pk"))
+
+
+def visible_events(user: AnyUser) -> QuerySet[Event]:
+    return Event.objects.filter(case__in=visible_cases(user).values("pk"))
+
+
+def visible_unit_rows(user: AnyUser) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=visible_units(user))
+
+
+def visible_people(user: AnyUser) -> QuerySet[Person]:
+    return Person.objects.filter(unit__in=visible_units(user))
+
+
+def visible_grids(user: AnyUser) -> QuerySet[Grid]:
+    return Grid.objects.filter(unit__in=visible_units(user))
+
+
+def sees_imports(user: AnyUser) -> bool:
+    return Grant.objects.filter(user_id=user.pk, role__in=IMPORT_ROLES).exists()
+
+
+VISIBLE: dict[type[Model], Callable[[AnyUser], QuerySet[Any]]] = {
+    Unit: visible_unit_rows,
+    Person: visible_people,
+    Grid: visible_grids,
+    Alarm: visible_alarms,
+    Case: visible_cases,
+    Subject: visible_subjects,
+    Event: visible_events,
+}
+
+
+def get_visible_or_404(model: type[M], user: AnyUser, **lookup: Any) -> M:
+    """The one object the lookup names, if the user may see it; out of scope reads as absent."""
+    return get_object_or_404(VISIBLE[model](user), **lookup)

@@ -1,0 +1,95 @@
+"""A small bureau with two sibling stations, and users who hold roles in it.
+
+U1 某市公安局
+├── U2 甲派出所: cases A1 (P1 lead, P2 assist) and A2 (P2 lead)
+│   │   grid G1, alarm J1 (of A1)
+│   └── U4 甲警务室: case C1 (P2 lead)
+└── U3 乙派出所: P3, no cases
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from fazhi.apps.accounts.models import Role
+from fazhi.apps.accounts.services import grant_role, link_person
+from fazhi.apps.org.models import Person, Unit
+from fazhi.cli import main
+
+PASSWORD = "Xq7!long-enough"
+AT = datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _case(case_id: str, unit: str, *handlers: tuple[str, str]) -> dict:
+    return {
+        "type": "case",
+        "id": case_id,
+        "kind": "criminal",
+        "unit": unit,
+        "opened_at": "2026-03-01T09:00:00+08:00",
+        "handlers": [{"person": p, "role": r} for p, r in handlers],
+    }
+
+
+WORLD = [
+    {"type": "unit", "id": "U1", "name": "某市公安局", "kind": "bureau"},
+    {"type": "unit", "id": "U2", "name": "甲派出所", "kind": "station", "parent": "U1"},
+    {"type": "unit", "id": "U3", "name": "乙派出所", "kind": "station", "parent": "U1"},
+    {"type": "unit", "id": "U4", "name": "甲警务室", "kind": "office", "parent": "U2"},
+    {"type": "person", "id": "P1", "name": "王某", "unit": "U2", "roles": ["officer"]},
+    {"type": "person", "id": "P2", "name": "李某", "unit": "U2", "roles": ["officer"]},
+    {"type": "person", "id": "P3", "name": "赵某", "unit": "U3", "roles": ["officer"]},
+    _case("A1", "U2", ("P1", "lead"), ("P2", "assist")),
+    _case("A2", "U2", ("P2", "lead")),
+    _case("C1", "U4", ("P2", "lead")),
+    {"type": "grid", "id": "G1", "name": "甲社区", "level": 1, "unit": "U2", "officers": ["P1"]},
+    {
+        "type": "alarm",
+        "id": "J1",
+        "unit": "U2",
+        "at": "2026-03-01T08:40:00+08:00",
+        "nature": "criminal",
+        "case": "A1",
+    },
+    {"type": "subject", "id": "S1", "case": "A1", "name": "张某", "birth_date": "1990-01-02"},
+    {
+        "type": "event",
+        "id": "E1",
+        "case": "A1",
+        "kind": "intake",
+        "at": "2026-03-01T09:00:00+08:00",
+        "officers": ["P1"],
+    },
+]
+
+
+@pytest.fixture
+def world(write_jsonl, capsys):
+    assert main(["import", str(write_jsonl(WORLD)), "--format", "json"]) == 0
+    capsys.readouterr()
+
+
+@pytest.fixture
+def make_user(world):
+    """A user holding the given roles as (role, unit id) pairs, optionally linked to a person."""
+
+    def make(username: str, *grants: tuple[Role, str], person: str | None = None):
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        for role, unit in grants:
+            grant_role(user, role, Unit.objects.get(pk=unit), by=None, at=AT)
+        if person:
+            link_person(user, Person.objects.get(pk=person), by=None, at=AT)
+        return user
+
+    return make
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
