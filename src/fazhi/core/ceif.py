@@ -243,8 +243,3 @@ EXTENSION_KIND_PREFIX: Final = "x_"
 def choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     """An enumeration as Django field choices: (CEIF value, Chinese label)."""
     return list(mapping.items())
-
-
-def event_kind_name_zh(kind: str) -> str:
-    spec = EVENT_KINDS.get(kind)
-    return spec.name_zh if spec else f"扩展事件（{kind}）"

@@ -194,6 +194,3 @@ def digest(text: str) -> str:
     """A short stable fingerprint of canonical JSON: equal digests mean an identical record."""
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
-
-def content_hash(record: Record) -> str:
-    return digest(canonical_json(to_ceif(record)))

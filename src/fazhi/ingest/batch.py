@@ -240,7 +240,6 @@ class Batch:
         self._executor: ProcessPoolExecutor | None = None
         self.workers = workers
         self.parallel_from_bytes = 4 << 20
-        self.read_count = 0
 
     def close(self) -> None:
         if self._executor is not None:
@@ -267,7 +266,6 @@ class Batch:
         pending: deque[Future[Staging]] = deque()
         try:
             for chunk in _chunks(read_lazily(path), _CHUNK):
-                self.read_count += len(chunk)
                 if pool is None:
                     self._take(stage_chunk(chunk, self._row_of), on_record)
                     continue

@@ -241,12 +241,6 @@ TABLES: dict[str, Table] = {
 }
 
 
-def stored_record(rtype: str, pk: str) -> r.Record | None:
-    table = TABLES[rtype]
-    instance = table.model.objects.prefetch_related(*table.prefetch).filter(pk=pk).first()
-    return table.from_model(instance) if instance else None
-
-
 class DjangoStore:
     """The batch's view of what is already stored."""
 

@@ -17,15 +17,8 @@ from fazhi.core import ceif
 from fazhi.core.records import (
     CHINA_TZ,
     RECORD_CLASSES,
-    Alarm,
-    Case,
-    Event,
-    Grid,
     Handler,
-    Person,
     Record,
-    Subject,
-    Unit,
 )
 
 
@@ -411,40 +404,3 @@ def _check_event(
             return problem(f"attrs.{name}", f"“{spec.name_zh}”事件必须填写此属性")
     values["attrs"] = attrs
     return []
-
-
-# Records whose fields point at other records, for the batch's reference checks.
-def references(record: Record) -> list[tuple[str, str, str]]:
-    """(field, target type, target id) for every reference a record makes."""
-    refs: list[tuple[str, str, str]] = []
-    if isinstance(record, Unit) and record.parent:
-        refs.append(("parent", "unit", record.parent))
-    elif isinstance(record, Person):
-        refs.append(("unit", "unit", record.unit))
-    elif isinstance(record, Grid):
-        refs.append(("unit", "unit", record.unit))
-        if record.parent:
-            refs.append(("parent", "grid", record.parent))
-        refs.extend((f"officers[{i}]", "person", p) for i, p in enumerate(record.officers))
-    elif isinstance(record, Alarm):
-        refs.append(("unit", "unit", record.unit))
-        if record.case:
-            refs.append(("case", "case", record.case))
-    elif isinstance(record, Case):
-        refs.append(("unit", "unit", record.unit))
-        refs.extend(
-            (f"handlers[{i}].person", "person", h.person) for i, h in enumerate(record.handlers)
-        )
-    elif isinstance(record, Subject):
-        refs.append(("case", "case", record.case))
-    elif isinstance(record, Event):
-        refs.append(("case", "case", record.case))
-        if record.subject:
-            refs.append(("subject", "subject", record.subject))
-        refs.extend((f"officers[{i}]", "person", p) for i, p in enumerate(record.officers))
-        decided_by = (
-            (record.attrs or {}).get("decided_by") if record.kind == "penalty_decided" else None
-        )
-        if decided_by:
-            refs.append(("attrs.decided_by", "unit", decided_by))
-    return refs
