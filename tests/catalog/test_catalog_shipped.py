@@ -52,10 +52,20 @@ ALL_CODES = (
     + [f"XZ-{i:02d}" for i in range(1, 23)]
     + ["ZC-01", "ZC-02", "QT-01", "QT-02", "QT-03"]
 )
-# What this catalogue ships (keep in step with the files): all 115 codes, in 119 entries
-# because four codes have a second or third version (2012 治安管理处罚法; other fields).
+# What this catalogue ships (keep in step with the files): all 115 codes, in 124 entries
+# because nine codes have a second or third version (2012 治安管理处罚法; other fields).
 PRESENT = 115
-VERSIONED = {"CH-04@2012", "CH-04@other", "XZ-01@2012", "XZ-22@2012"}
+VERSIONED = {
+    "CH-04@2012",
+    "CH-04@other",
+    "CH-05@2012",
+    "CW-01@2012",
+    "XZ-01@2012",
+    "XZ-03@2012",
+    "XZ-09@2012",
+    "XZ-10@2012",
+    "XZ-22@2012",
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +106,24 @@ def test_a_case_is_judged_by_the_version_in_force_on_its_start_day(catalogue):
     new = catalogue.in_force("CH-04", date(2026, 1, 1))
     assert [p.version for p in old] == ["2012"]
     assert {(p.version, p.applies_to.public_order) for p in new} == {(None, True), ("other", False)}
+
+
+# Points whose 2012 治安管理处罚法 version ends on 2025-12-31 and whose 2025 text takes over
+# on 2026-01-01 (shared/control-points.md: the text in force on the day of the start event).
+SPLIT_AT_2026 = sorted(k.split("@")[0] for k in VERSIONED if k.endswith("@2012"))
+
+
+@pytest.mark.parametrize("code", SPLIT_AT_2026)
+def test_the_2012_version_hands_over_to_the_2025_text_on_2026_01_01(catalogue, code):
+    old = catalogue.in_force(code, date(2025, 12, 31))
+    new = catalogue.in_force(code, date(2026, 1, 1))
+    assert "2012" in [p.version for p in old]
+    assert "2012" not in [p.version for p in new]
+    assert None in [p.version for p in new]
+    assert None not in [p.version for p in old]
+    old_2012 = next(p for p in old if p.version == "2012")
+    assert old_2012.in_force.valid_to == date(2025, 12, 31)
+    assert all(b.source != "治安法2025" for b in old_2012.basis)
 
 
 # --- example due times against legaltime -----------------------------------------------------
