@@ -10,7 +10,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from fazhi.config import data_dir
+from fazhi.apps.assessment.cli import HANDLERS as ASSESSMENT_HANDLERS
+from fazhi.apps.assessment.cli import add_parsers as add_assessment_parsers
+from fazhi.apps.patrol.cli import STORE_COMMANDS
+from fazhi.apps.patrol.cli import main as patrol_store_main
+from fazhi.config import catalogue_dir, data_dir
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -76,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的文件或目录")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
     p.add_argument("--actor", default="import", help="审计日志中记录的导入人")
+    p.add_argument("--as-of", help="导入后巡查受影响案件所用的时点（默认当前时间）")
 
     p = command("template", "生成空白导入模板（含中文列说明）")
     p.add_argument("format", choices=["xlsx", "csv"], help="模板格式")
@@ -102,7 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     audit_sub = p.add_subparsers(dest="audit_command", metavar="子命令", required=True)
     audit_sub.add_parser("verify", help="校验审计日志哈希链，指出第一条被破坏的记录")
 
-    p = command("patrol", "对一个 CEIF 文件做离线巡查（不触及数据库）")
+    p = command(
+        "patrol",
+        "对一个 CEIF 文件做离线巡查（不触及数据库）；"
+        "对数据库巡查见 fazhi patrol rebuild|tick|diff|schedule -h",
+    )
     p.add_argument("file", type=Path, metavar="文件", help="CEIF JSON Lines 文件")
     p.add_argument("--as-of", required=True, help="巡查时点，如 2026-03-05T09:00:00+08:00")
     p.add_argument("--format", choices=["json", "table"], default="json", help="输出格式")
@@ -116,10 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--postgres", help="PostgreSQL 地址（默认自行启动临时集群）")
     b.add_argument("--skip-postgres", action="store_true", help="只测 SQLite")
     b.add_argument("--skip-sqlite", action="store_true", help="只测 PostgreSQL")
+    b = bench_sub.add_parser(
+        "patrol", help="巡查基准：导入、并行重建、单案增量巡查、列出临期/超期义务（打印数据）"
+    )
+    b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
+    b.add_argument("--postgres", help="PostgreSQL 管理地址（默认测 SQLite）")
+
+    add_assessment_parsers(sub, ChineseHelpFormatter)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) > 1 and argv[0] == "patrol" and argv[1] in STORE_COMMANDS:
+        return patrol_store_main(argv[1:], setup_django, parse_as_of)
     args = _parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = HANDLERS[args.command]
     return handler(args)
@@ -146,7 +165,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = _progress if sys.stderr.isatty() and args.format == "text" else None
     try:
         outcome = import_files(
-            _expand(args.files), actor=args.actor, progress=progress, workdir=_workdir()
+            _expand(args.files),
+            actor=args.actor,
+            progress=progress,
+            workdir=_workdir(),
+            as_of=parse_as_of(args.as_of) if args.as_of else None,
         )
     except UnreadableFile as err:
         if args.format == "json":
@@ -294,16 +317,6 @@ _PATROL_STATES_ZH = {
 }
 
 
-def catalogue_dir() -> Path:
-    """The control-point catalogue: `FAZHI_CATALOG_DIR`, else the repository's."""
-    import fazhi
-
-    override = os.environ.get("FAZHI_CATALOG_DIR")
-    if override:
-        return Path(override)
-    return Path(fazhi.__file__).resolve().parents[2] / "catalog" / "control_points"
-
-
 def _patrol_table(findings: list, names: dict[str, str]) -> str:  # type: ignore[type-arg]
     """Findings as a readable Chinese table (display width of CJK characters counted)."""
     import unicodedata
@@ -365,6 +378,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench_command == "patrol":
+        from fazhi.bench.patrol import run_patrol_benchmark
+
+        return run_patrol_benchmark(scale=args.scale, postgres=args.postgres)
     from fazhi.bench.imports import run_import_benchmark
 
     return run_import_benchmark(
@@ -385,6 +402,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "patrol": cmd_patrol,
     "bench": cmd_bench,
+    **ASSESSMENT_HANDLERS,
 }
 
 if __name__ == "__main__":  # python -m fazhi.cli

@@ -19,3 +19,11 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{data_dir() / 'fazhi.sqlite3'}"
+
+
+def catalogue_dir() -> Path:
+    """The control-point catalogue: `FAZHI_CATALOG_DIR`, else the repository's."""
+    override = os.environ.get("FAZHI_CATALOG_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "catalog" / "control_points"

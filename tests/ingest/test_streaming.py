@@ -16,17 +16,21 @@ from tests.support import base_records
 pytestmark = pytest.mark.django_db  # the scratch database is made next to the test database
 
 
-def write_events(path: Path, count: int, note_chars: int = 0) -> Path:
-    """The base world plus `count` events on its case, each optionally padded with a long note."""
+def write_events(path: Path, count: int, note_chars: int = 0, cases: int = 1) -> Path:
+    """The base world with `cases` cases (A1, A2, …) and `count` events spread over them,
+    each optionally padded with a long note."""
     note = "笔录摘要" * (note_chars // 4)
+    world = base_records()
+    first_case = next(r for r in world if r["type"] == "case")
+    world += [{**first_case, "id": f"A{n}"} for n in range(2, cases + 1)]
     with path.open("w", encoding="utf-8") as fh:
-        for record in base_records():
+        for record in world:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         for i in range(count):
             event = {
                 "type": "event",
                 "id": f"EV{i:07d}",
-                "case": "A1",
+                "case": f"A{i % cases + 1}",
                 "kind": "inquiry",
                 "at": "2026-03-02T10:00:00+08:00",
                 "end": "2026-03-02T11:00:00+08:00",
@@ -57,7 +61,8 @@ def count_rows(database_url: str, data_dir: Path) -> dict[str, int]:
 
 
 def test_a_100_mb_file_is_streamed_in_bounded_memory(fazhi_process, tmp_path):
-    path = write_events(tmp_path / "big.jsonl", 64_000, note_chars=540)  # 3 bytes a character
+    # 3 bytes a character; 400 cases of 160 events, as a real export spreads them
+    path = write_events(tmp_path / "big.jsonl", 64_000, note_chars=540, cases=400)
     assert path.stat().st_size > 100 * 1024 * 1024
     env = {
         **os.environ,
@@ -74,7 +79,7 @@ def test_a_100_mb_file_is_streamed_in_bounded_memory(fazhi_process, tmp_path):
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read()
     assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
-    assert json.loads(out)["new"] == 64_008
+    assert json.loads(out)["new"] == 64_008 + 399
     peak_mib = usage.ru_maxrss / 1024
     assert peak_mib < 300, (
         f"peak memory {peak_mib:.0f} MiB for a {path.stat().st_size >> 20} MiB file"

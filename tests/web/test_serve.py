@@ -33,7 +33,15 @@ def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
     assert sum(by_state) >= cases  # every case with a finding is counted under some state
     accounts = re.findall(r"演示账号：(\S+)（(\S+?)，", result.stdout)
     assert {role for _, role in accounts} == {
-        "民警", "法制员", "所队长", "法制部门", "局领导", "审计管理员", "安全管理员", "系统管理员"}
+        "民警",
+        "法制员",
+        "所队长",
+        "法制部门",
+        "局领导",
+        "审计管理员",
+        "安全管理员",
+        "系统管理员",
+    }
     again = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert "演示数据已导入" in again.stdout
     # the same accounts with the same passwords

@@ -7,8 +7,10 @@ and planning each, COPY streams them in one statement. Both run in the caller's 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from django.db import connection
 
 
@@ -25,3 +27,48 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
             return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+
+
+def bulk_update(
+    table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """UPDATE rows by `key`; each row holds the new `columns` values, then the key."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(table)} SET {sets} WHERE {quote(key)} = %s", rows)
+
+
+class Adapt:
+    """Record values as plain query parameters (text, numbers, None) for one backend.
+
+    Plain values can wait in the batch's staging file as JSON, so writing a row costs one
+    `json.loads`; PostgreSQL casts the text to timestamptz, date and jsonb itself.
+    """
+
+    def __init__(self, vendor: str) -> None:
+        self.sqlite = vendor == "sqlite"
+
+    def time(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if self.sqlite:  # naive UTC text, as Django's SQLite backend stores it
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+        return value.isoformat()
+
+    def bool(self, value: bool) -> int | str:
+        # staging keeps values in SQLite, which turns booleans into 0/1; PostgreSQL will not
+        # cast an integer to boolean, but it does cast the text 'true'/'false'
+        if self.sqlite:
+            return int(value)
+        return "true" if value else "false"
+
+    @staticmethod
+    def date(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    @staticmethod
+    def json(value: Any) -> str | None:
+        return None if value is None else orjson.dumps(value).decode()

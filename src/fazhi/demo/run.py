@@ -36,22 +36,15 @@ STATE_NAMES = {"overdue": "超期未办", "due_soon": "即将到期", "late": "�
 
 
 def _patrol_summary() -> str:
-    """Run every control point over the stored bureau as of now and count the findings."""
-    from collections import Counter
+    """The warnings the import's patrol raised on the stored bureau, counted by finding."""
+    from django.db.models import Count
 
-    from django.utils import timezone
+    from fazhi.apps.patrol.models import Warning
 
-    from fazhi.apps.cases.selectors import stored_records
-    from fazhi.cli import catalogue_dir
-    from fazhi.core.catalog import load_catalogue
-    from fazhi.core.legaltime import HolidayCalendar
-    from fazhi.core.patrol import patrol
-
-    findings = patrol(list(stored_records()), load_catalogue(catalogue_dir()), timezone.now(),
-                      HolidayCalendar())
-    counts = Counter(f.state.value for f in findings)
+    counts = dict(Warning.objects.values_list("finding").annotate(n=Count("pk")))
+    cases = Warning.objects.values("case_id").distinct().count()
     parts = "，".join(f"{name} {counts.get(state, 0)}" for state, name in STATE_NAMES.items())
-    return f"巡查完成（{len({f.case for f in findings})} 起案件有发现）：{parts}"
+    return f"巡查完成（{cases} 起案件有发现）：{parts}"
 
 
 def prepare_demo(*, scale: str, out: Callable[[str], None]) -> None:

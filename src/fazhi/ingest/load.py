@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,21 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fazhi.apps.audit.chain import Change, append
-from fazhi.apps.bulk import bulk_insert
+from fazhi.apps.bulk import Adapt, bulk_insert
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
+from fazhi.apps.patrol.derive import records_changed
+from fazhi.apps.patrol.rebuild import evaluate_pending
+from fazhi.apps.records import (
+    alarm_record,
+    case_record,
+    event_record,
+    grid_record,
+    person_record,
+    subject_record,
+    unit_record,
+)
 from fazhi.core import records as r
 from fazhi.ingest.batch import Batch, Staged
 from fazhi.ingest.validate import Problem
@@ -31,39 +42,9 @@ from fazhi.ingest.validate import Problem
 MAX_STORED_PROBLEMS = 10_000
 
 
-class Adapt:
-    """Record values as plain query parameters (text, numbers, None) for one backend.
-
-    Plain values can wait in the batch's staging file as JSON, so writing a row costs one
-    `json.loads`; PostgreSQL casts the text to timestamptz, date and jsonb itself.
-    """
-
-    def __init__(self, vendor: str) -> None:
-        self.sqlite = vendor == "sqlite"
-
-    def time(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        if self.sqlite:  # naive UTC text, as Django's SQLite backend stores it
-            return str(value.astimezone(UTC).replace(tzinfo=None))
-        return value.isoformat()
-
-    def bool(self, value: bool) -> int | str:
-        # staging keeps values in SQLite, which turns booleans into 0/1; PostgreSQL will not
-        # cast an integer to boolean, but it does cast the text 'true'/'false'
-        if self.sqlite:
-            return int(value)
-        return "true" if value else "false"
-
-    @staticmethod
-    def date(value: date | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-    @staticmethod
-    def json(value: Any) -> str | None:
-        return None if value is None else orjson.dumps(value).decode()
-
+class RowAdapt(Adapt):
     def row(self, record: r.Record) -> tuple[Any, ...]:
+        """The record's row of its table, as plain parameters."""
         return TABLES[record.TYPE].to_row(record, self)
 
 
@@ -127,83 +108,6 @@ def _event_row(e: r.Event, a: Adapt) -> tuple[Any, ...]:
         e.subject,
         a.json(list(e.officers)),
         a.json(e.attrs),
-    )
-
-
-def _local(value: datetime) -> datetime:
-    return value.astimezone(r.CHINA_TZ)
-
-
-def unit_record(m: Unit) -> r.Unit:
-    return r.Unit(id=m.pk, name=m.name, kind=m.kind, parent=m.parent_id, code=m.code)
-
-
-def person_record(m: Person) -> r.Person:
-    return r.Person(
-        id=m.pk,
-        name=m.name,
-        unit=m.unit_id,
-        roles=tuple(m.roles),
-        sequence=m.sequence,
-        qualification=m.qualification,
-    )
-
-
-def grid_record(m: Grid) -> r.Grid:
-    officers = tuple(
-        t.person_id for t in sorted(m.officers.through.objects.filter(grid=m), key=lambda t: t.pk)
-    )
-    return r.Grid(
-        id=m.pk, name=m.name, level=m.level, unit=m.unit_id, parent=m.parent_id, officers=officers
-    )
-
-
-def alarm_record(m: Alarm) -> r.Alarm:
-    return r.Alarm(
-        id=m.pk, unit=m.unit_id, at=_local(m.at), nature=m.nature, case=m.case_id, summary=m.summary
-    )
-
-
-def case_record(m: Case) -> r.Case:
-    handlers = tuple(
-        r.Handler(h.person_id, h.role) for h in sorted(m.handlers.all(), key=lambda h: h.position)
-    )
-    return r.Case(
-        id=m.pk,
-        kind=m.kind,
-        unit=m.unit_id,
-        opened_at=_local(m.opened_at),
-        category=m.category,
-        title=m.title,
-        handlers=handlers,
-        flags=tuple(m.flags),
-        act_date=m.act_date,
-        act_end_date=m.act_end_date,
-    )
-
-
-def subject_record(m: Subject) -> r.Subject:
-    return r.Subject(
-        id=m.pk,
-        case=m.case_id,
-        name=m.name,
-        birth_date=m.birth_date,
-        gender=m.gender,
-        id_number=m.id_number,
-        flags=tuple(m.flags),
-    )
-
-
-def event_record(m: Event) -> r.Event:
-    return r.Event(
-        id=m.pk,
-        case=m.case_id,
-        kind=m.kind,
-        at=_local(m.at),
-        end=_local(m.end) if m.end else None,
-        subject=m.subject_id,
-        officers=tuple(m.officers),
-        attrs=m.attrs,
     )
 
 
@@ -283,6 +187,22 @@ class Counts:
     units_changed: bool = False
 
 
+# Where a staged row of these types names its case (the row follows `Table.columns`).
+_CASE_COLUMN = {"case": None, "subject": 0, "event": 0, "alarm": 3}
+
+
+def _extension_names(events: list[Staged]) -> set[str]:
+    """Bureau extension names (`x_` kinds and attributes) in staged event rows."""
+    names: set[str] = set()
+    for s in events:
+        kind, attrs = s.row[1], s.row[6]
+        if isinstance(kind, str) and kind.startswith("x_"):
+            names.add(kind)
+        if isinstance(attrs, str) and '"x_' in attrs:
+            names.update(k for k in orjson.loads(attrs) if k.startswith("x_"))
+    return names
+
+
 @dataclass
 class Writer:
     """Writes one checked batch inside the caller's transaction."""
@@ -291,6 +211,8 @@ class Writer:
     actor: str
     at: datetime
     counts: Counts = field(default_factory=Counts)
+    touched_cases: set[str] = field(default_factory=set)
+    extension_names: set[str] = field(default_factory=set)
 
     def write(self, rtype: str, chunk: list[Staged]) -> None:
         table = TABLES[rtype]
@@ -303,6 +225,8 @@ class Writer:
         self.counts.unchanged += len(chunk) - len(new) - len(changed)
         if rtype == "unit" and (new or changed):
             self.counts.units_changed = True
+        if rtype in _CASE_COLUMN:
+            self._touch(rtype, new + changed)
         befores = self._befores(rtype, [s.id for s in changed])
         self._insert(table, new)
         self._update(table, changed)
@@ -318,6 +242,16 @@ class Writer:
             ],
             self.at,
         )
+
+    def _touch(self, rtype: str, staged: list[Staged]) -> None:
+        """Remember the cases whose records changed: the patrol re-evaluates them."""
+        column = _CASE_COLUMN[rtype]
+        if column is None:
+            self.touched_cases.update(s.id for s in staged)
+        else:
+            self.touched_cases.update(c for s in staged if (c := s.row[column]) is not None)
+        if rtype == "event":
+            self.extension_names.update(_extension_names(staged))
 
     def _befores(self, rtype: str, ids: list[str]) -> dict[str, str]:
         if not ids:
@@ -400,14 +334,16 @@ def import_files(
     progress: Progress | None = None,
     workdir: Path | None = None,
     workers: int | None = None,
+    as_of: datetime | None = None,
 ) -> ImportOutcome:
-    """Read, check and store a batch. Raises UnreadableFile if any file cannot be read at all."""
+    """Read, check and store a batch, and re-evaluate the cases it touched as of `as_of`
+    (default: now). Raises UnreadableFile if any file cannot be read at all."""
     paths = list(paths)
     started = timezone.now()
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
     with Batch(
-        DjangoStore(), workdir=workdir, row_of=Adapt(connection.vendor).row, workers=workers
+        DjangoStore(), workdir=workdir, row_of=RowAdapt(connection.vendor).row, workers=workers
     ) as batch:
         reading = progress("读取", None) if progress else None
         for path in paths:
@@ -432,6 +368,9 @@ def import_files(
                         writing(len(chunk))
             if writer.counts.units_changed:
                 rebuild_unit_closure()
+            pending = records_changed(
+                writer.touched_cases, writer.extension_names, as_of or timezone.now(), actor=actor
+            )
             counts = writer.counts
             ImportBatch.objects.filter(pk=record.pk).update(
                 finished_at=timezone.now(),
@@ -462,4 +401,7 @@ def import_files(
                 ],
                 started,
             )
+    if pending:
+        evaluating = progress("巡查", pending) if progress else None
+        evaluate_pending(as_of or timezone.now(), workers=workers, actor=actor, progress=evaluating)
     return ImportOutcome(record.pk, counts.new, counts.updated, counts.unchanged, problems)

@@ -64,6 +64,13 @@ INSTALLED_APPS = [
     "fazhi.apps.cases",
     "fazhi.apps.imports",
     "fazhi.apps.accounts",
+    "fazhi.apps.bureau",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from the package: /api/docs needs no internet
+    "fazhi.api",
+    "fazhi.apps.patrol",
+    "fazhi.apps.assessment",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fazhi.web.navigation.navigation",
             ]
         },
     }
@@ -152,4 +160,30 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FAZHI_LOG_LEVEL", "WARNING")},
+}
+
+# The API (/api/): bearer tokens for machine clients first, so an anonymous call is a 401 with a
+# challenge; the browser's session second, with Django's CSRF check on writes. JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fazhi.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fazhi.api.errors.chinese_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "法治 接口",
+    "DESCRIPTION": "执法办案风险预警与积分考评平台的 REST 接口。机器调用使用 Bearer 令牌，浏览器使用登录会话。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to an outside validator
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {"WarningStatusEnum": "fazhi.apps.patrol.models.WarningStatus"},
 }

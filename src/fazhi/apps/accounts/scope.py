@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from fazhi.apps.accounts.models import UNIT_SCOPE_ROLES, Grant, Role
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
+from fazhi.apps.patrol.models import Obligation, Warning
 
 AnyUser = AbstractBaseUser | AnonymousUser
 M = TypeVar("M", bound=Model)
@@ -56,6 +57,17 @@ def visible_events(user: AnyUser) -> QuerySet[Event]:
     return Event.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
+def visible_obligations(user: AnyUser) -> QuerySet[Obligation]:
+    """The duties of the cases the user sees (an obligation's unit is its case's unit)."""
+    return Obligation.objects.filter(
+        Q(unit__in=visible_units(user)) | Q(case__in=own_case_ids(user))
+    )
+
+
+def visible_warnings(user: AnyUser) -> QuerySet[Warning]:
+    return Warning.objects.filter(Q(unit__in=visible_units(user)) | Q(case__in=own_case_ids(user)))
+
+
 def visible_unit_rows(user: AnyUser) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=visible_units(user))
 
@@ -80,6 +92,8 @@ VISIBLE: dict[type[Model], Callable[[AnyUser], QuerySet[Any]]] = {
     Case: visible_cases,
     Subject: visible_subjects,
     Event: visible_events,
+    Obligation: visible_obligations,
+    Warning: visible_warnings,
 }
 
 

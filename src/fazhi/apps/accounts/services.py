@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fazhi.apps.accounts.audit import SYSTEM_ACTOR, record_account
 from fazhi.apps.accounts.models import Account, Grant, Role
+from fazhi.apps.accounts.passwords import set_password
 from fazhi.apps.audit.models import AuditAction
 from fazhi.apps.org.models import Person, Unit, UnitClosure
 
@@ -80,3 +82,21 @@ def link_person(
             before={"person": before},
             after={"person": person.pk},
         )
+
+
+def create_account(
+    username: str, password: str, *, by: AbstractBaseUser | None, at: datetime
+) -> AbstractBaseUser:
+    """A new sign-in account with no role yet (roles come by `grant_role`). Only a security
+    administrator creates accounts (or a command, `by=None`); the password must already have
+    passed the password rules (the form validates it)."""
+    with transaction.atomic():
+        if by is not None and not Grant.objects.filter(user=by, role=Role.SECURITY_ADMIN).exists():
+            raise PermissionDenied("只有安全管理员可以创建账号。")
+        users = get_user_model().objects
+        if users.filter(username=username).exists():
+            raise ValidationError(f"用户名 {username} 已存在。")
+        user = users.create_user(username)  # no usable password until set below
+        record_account(_actor(by), AuditAction.CREATE, username, at, after={"username": username})
+        set_password(user, password, actor=_actor(by), at=at)
+    return user

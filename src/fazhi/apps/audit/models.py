@@ -6,6 +6,8 @@ from django.db import models
 
 
 class AuditAction(models.TextChoices):
+    """Chinese labels of the actions; kept off the column so a new action needs no migration."""
+
     CREATE = "create", "新增"
     UPDATE = "update", "修改"
     DELETE = "delete", "删除"
@@ -15,6 +17,17 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     GRANT = "grant", "授权"
     REVEAL = "reveal", "查看个人信息"
+    PATROL_EVALUATE = "patrol.evaluate", "巡查推导义务"
+    WARNING_OPEN = "warning.open", "生成预警"
+    WARNING_FINDING = "warning.finding", "预警变化"
+    WARNING_ACKNOWLEDGE = "warning.acknowledge", "签收预警"
+    WARNING_NOTE = "warning.note", "预警备注"
+    WARNING_REQUEST_EXCEPTION = "warning.request_exception", "申请核销"
+    WARNING_APPROVE_EXCEPTION = "warning.approve_exception", "批准核销"
+    WARNING_REJECT_EXCEPTION = "warning.reject_exception", "驳回核销"
+    WARNING_RESOLVE = "warning.resolve", "预警办结"
+    WARNING_ESCALATE = "warning.escalate", "逐级推送"
+    WARNING_REOPEN = "warning.reopen", "预警重新打开"
 
 
 class AuditEntry(models.Model):
@@ -26,7 +39,7 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(primary_key=True, verbose_name="序号")
     at = models.DateTimeField(verbose_name="时间")
     actor = models.CharField(max_length=150, verbose_name="操作人")
-    action = models.CharField(max_length=16, choices=AuditAction.choices, verbose_name="操作")
+    action = models.CharField(max_length=64, verbose_name="操作")  # labels: AuditAction
     object_type = models.CharField(max_length=32, verbose_name="对象类型")
     object_id = models.CharField(max_length=64, verbose_name="对象编号")
     before = models.TextField(null=True, verbose_name="修改前")

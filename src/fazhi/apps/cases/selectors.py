@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from fazhi.apps.cases.models import Alarm, Case, Event, Subject
 from fazhi.apps.org.models import Person, Unit
-from fazhi.core.records import Record
-from fazhi.ingest.load import (
+from fazhi.apps.records import (
     alarm_record,
     case_record,
     event_record,
@@ -15,6 +14,7 @@ from fazhi.ingest.load import (
     subject_record,
     unit_record,
 )
+from fazhi.core.records import Record
 
 _CHUNK = 5000
 

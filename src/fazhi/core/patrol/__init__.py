@@ -10,21 +10,29 @@ ignored (an event whose `end` lies after `as_of` is still running at `as_of`).
 
 from fazhi.core.patrol.engine import (
     build_timelines,
+    case_duties,
     evaluate_case,
     needs_names,
+    others_of,
+    overlap_kinds,
     patrol,
     sort_findings,
     supplied_names,
     timeline_from_example,
 )
-from fazhi.core.rules.base import Finding, Timeline
+from fazhi.core.rules.base import Duty, DutyState, Finding, Timeline
 
 __all__ = [
+    "Duty",
+    "DutyState",
     "Finding",
     "Timeline",
     "build_timelines",
+    "case_duties",
     "evaluate_case",
     "needs_names",
+    "others_of",
+    "overlap_kinds",
     "patrol",
     "sort_findings",
     "supplied_names",

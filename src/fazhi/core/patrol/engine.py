@@ -13,8 +13,8 @@ from typing import Any
 from fazhi.core.catalog.model import Catalogue, ControlPoint, Example, PointKind
 from fazhi.core.legaltime import SHANGHAI, HolidayCalendar, in_shanghai
 from fazhi.core.records import Alarm, Case, Event, Person, Record, Subject, Unit
-from fazhi.core.rules import RULES
-from fazhi.core.rules.base import Finding, Timeline, local_day
+from fazhi.core.rules import DUTIES
+from fazhi.core.rules.base import Duty, Finding, Timeline, local_day
 from fazhi.core.rules.forbidden_overlap import days_touched, officer_buckets, span
 
 
@@ -39,8 +39,24 @@ def evaluate_case(
     *,
     supplied: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """All findings on one case as of `as_of`, sorted. The timeline's events after `as_of`
-    are dropped here too, so a caller may hand over the case as stored.
+    """All findings on one case as of `as_of`, sorted: the duties of `case_duties` that
+    raise a finding at that time."""
+    as_of = in_shanghai(as_of, field="as_of")
+    duties = case_duties(timeline, catalogue, as_of, calendar, supplied=supplied)
+    return sort_findings(f for d in duties if (f := d.finding(as_of)) is not None)
+
+
+def case_duties(
+    timeline: Timeline,
+    catalogue: Catalogue,
+    as_of: datetime,
+    calendar: HolidayCalendar,
+    *,
+    supplied: frozenset[str] | None = None,
+) -> list[Duty]:
+    """Every duty of one case as of `as_of` (open, ended or violated), in catalogue order.
+    The timeline's events after `as_of` are dropped here too, so a caller may hand over the
+    case as stored.
 
     `supplied` is the set of bureau extension names (`x_` event kinds and attributes) the
     data source carries (`supplied_names`). A `needs_data` point raises nothing until one of
@@ -55,9 +71,8 @@ def evaluate_case(
             others=tuple(_cut(e, as_of) for e in timeline.others if e.at <= as_of),
         )
     kinds = timeline.kinds()
-    plan = _plan(catalogue)
-    findings: list[Finding] = []
-    for entry in plan:
+    duties: list[Duty] = []
+    for entry in _plan(catalogue):
         point = entry.point
         if entry.case_kind is not None and entry.case_kind != timeline.case.kind:
             continue
@@ -69,8 +84,8 @@ def evaluate_case(
             continue
         if supplied is not None and point.needs_data and not (entry.needs & supplied):
             continue
-        findings.extend(RULES[point.kind](point, timeline, as_of, calendar))
-    return sort_findings(findings)
+        duties.extend(DUTIES[point.kind](point, timeline, as_of, calendar))
+    return duties
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,7 @@ def supplied_names(records: Iterable[Record]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _overlap_kinds(catalogue: Catalogue) -> frozenset[str]:
+def overlap_kinds(catalogue: Catalogue) -> frozenset[str]:
     kinds: set[str] = set()
     for point in catalogue.points:
         if point.kind is PointKind.FORBIDDEN_OVERLAP and point.params.get("same_officer"):
@@ -204,7 +219,7 @@ def build_timelines(
             persons[record.id] = record
         elif isinstance(record, Unit):
             units[record.id] = record
-    overlap = _overlap_kinds(catalogue) if catalogue is not None else frozenset()
+    overlap = overlap_kinds(catalogue) if catalogue is not None else frozenset()
     buckets = (
         officer_buckets([e for evs in events.values() for e in evs if e.kind in overlap], as_of)
         if overlap
@@ -214,15 +229,6 @@ def build_timelines(
     timelines = []
     for case_id in sorted(cases):
         own = sorted(events.get(case_id, ()), key=lambda e: (e.at, e.id))
-        others: dict[tuple[str, str], Event] = {}
-        if buckets:
-            for event in own:
-                if event.kind not in overlap:
-                    continue
-                for bucket in _event_buckets(event, buckets, as_of):
-                    for other in bucket:
-                        if other.case != case_id:
-                            others[(other.case, other.id)] = other
         timelines.append(
             Timeline(
                 case=cases[case_id],
@@ -231,10 +237,31 @@ def build_timelines(
                 persons=shared_persons,
                 units=shared_units,
                 alarms=tuple(sorted(alarms.get(case_id, ()), key=lambda a: (a.at, a.id))),
-                others=tuple(others.values()),
+                others=others_of(case_id, own, buckets, overlap, as_of),
             )
         )
     return timelines
+
+
+def others_of(
+    case_id: str,
+    own: Sequence[Event],
+    buckets: Mapping[tuple[str, date], list[Event]],
+    overlap: frozenset[str],
+    as_of: datetime,
+) -> tuple[Event, ...]:
+    """Events of other cases sharing an (officer, day) bucket with one of the case's events
+    of an overlap kind: what a cross-case overlap rule needs to see."""
+    others: dict[tuple[str, str], Event] = {}
+    if buckets:
+        for event in own:
+            if event.kind not in overlap:
+                continue
+            for bucket in _event_buckets(event, buckets, as_of):
+                for other in bucket:
+                    if other.case != case_id:
+                        others[(other.case, other.id)] = other
+    return tuple(others.values())
 
 
 def _event_buckets(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
@@ -69,6 +70,110 @@ class Finding:
         key = "at" if self.state is State.VIOLATED else "due_at"
         out[key] = self.time.astimezone(SHANGHAI).replace(microsecond=0).isoformat()
         return out
+
+
+class DutyState(Enum):
+    """Where a duty stands as of a time. The last four are final: the duty has ended."""
+
+    PENDING = "pending"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+    LATE = "late"
+    EXCUSED = "excused"
+    VIOLATED = "violated"
+
+
+_FINDING_OF = {
+    DutyState.DUE_SOON: State.DUE_SOON,
+    DutyState.OVERDUE: State.OVERDUE,
+    DutyState.LATE: State.LATE,
+    DutyState.VIOLATED: State.VIOLATED,
+}
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One legal duty of a case (an obligation), as the patrol derives it from the events.
+
+    A timed duty runs from `started_at` (its `start` event) to `due_at`; it ends at
+    `ended_at` by `end_event` (met, or `excused` by a superseding act). A violation is an
+    instant duty: `due_at` is None and `ended_at` is when it happened. `reported` are the
+    finding states the point reports (`params.findings`); `floating`: the due time moves
+    with as_of (an exclusion span still running), so it must be recomputed as time passes.
+    """
+
+    case: str
+    subject: str | None
+    control_point: str
+    version: str | None
+    start: str
+    started_at: datetime
+    due_at: datetime | None
+    due_soon_at: datetime | None
+    ended_at: datetime | None = None
+    end_event: str | None = None
+    excused: bool = False
+    steps: tuple[Step, ...] = ()
+    events: tuple[str, ...] = ()
+    reported: frozenset[State] = frozenset(State)
+    provisional: bool = False
+    floating: bool = False
+
+    @property
+    def key(self) -> str:
+        """Stable identity across re-evaluations: case, subject, entry, start (and, for a
+        violation, its time: one act may break the same rule twice)."""
+        code = f"{self.control_point}@{self.version}" if self.version else self.control_point
+        tail = "" if self.due_at is not None else f"|{self.ended_at.isoformat()}"  # type: ignore[union-attr]
+        return f"{self.case}|{self.subject or ''}|{code}|{self.start}{tail}"
+
+    def state(self, as_of: datetime) -> DutyState:
+        if self.due_at is None:
+            return DutyState.VIOLATED
+        if self.ended_at is not None and self.ended_at <= as_of:
+            if self.ended_at > self.due_at:
+                return DutyState.LATE
+            return DutyState.EXCUSED if self.excused else DutyState.MET
+        if as_of > self.due_at:
+            return DutyState.OVERDUE
+        if self.due_soon_at is not None and as_of >= self.due_soon_at:
+            return DutyState.DUE_SOON
+        return DutyState.PENDING
+
+    def finding(self, as_of: datetime) -> Finding | None:
+        """The CEIF finding this duty raises as of `as_of`, if any."""
+        state = _FINDING_OF.get(self.state(as_of))
+        if state is None or state not in self.reported:
+            return None
+        return Finding(
+            case=self.case,
+            subject=self.subject,
+            control_point=self.control_point,
+            state=state,
+            due_at=self.due_at,
+            at=self.ended_at if state is State.VIOLATED else None,
+            steps=self.steps,
+            events=self.events,
+            version=self.version,
+            provisional=self.provisional,
+        )
+
+    @classmethod
+    def of_violation(cls, finding: Finding) -> Duty:
+        assert finding.state is State.VIOLATED and finding.at is not None
+        return cls(
+            case=finding.case,
+            subject=finding.subject,
+            control_point=finding.control_point,
+            version=finding.version,
+            start=finding.events[0] if finding.events else "",
+            started_at=finding.at,
+            due_at=None,
+            due_soon_at=None,
+            ended_at=finding.at,
+            events=finding.events,
+        )
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:

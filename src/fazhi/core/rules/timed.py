@@ -33,6 +33,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from fazhi.core.catalog.model import ControlPoint, EventMatch, ExtensionMode, PointKind, State
+from fazhi.core.ceif import EVENT_KINDS
 from fazhi.core.legaltime import (
     SHANGHAI,
     Due,
@@ -49,6 +50,7 @@ from fazhi.core.legaltime import (
 )
 from fazhi.core.records import Event
 from fazhi.core.rules.base import (
+    Duty,
     Finding,
     Timeline,
     applies,
@@ -63,6 +65,12 @@ from fazhi.core.rules.base import (
 )
 
 _TIME_STATES = frozenset({State.DUE_SOON, State.OVERDUE, State.LATE})
+
+
+def event_name(kind: str) -> str:
+    """The Chinese name of an event kind, for the counting steps users read."""
+    spec = EVENT_KINDS.get(kind)
+    return spec.name_zh if spec is not None else kind
 
 
 def start_matches(point: ControlPoint) -> list[EventMatch]:
@@ -160,6 +168,8 @@ def extensions(
 def exclusions(
     point: ControlPoint, timeline: Timeline, subject: str | None, as_of: datetime
 ) -> list[Exclusion]:
+    """Spans the period does not count; one still running at as_of counts up to as_of
+    (its Exclusion then ends exactly at as_of: see `compute`)."""
     out = []
     for match in point.excluded_by:
         for event in timeline.of_kind(match.kind):
@@ -194,10 +204,12 @@ def compute(
     subject: str | None,
     as_of: datetime,
     calendar: HolidayCalendar,
-) -> tuple[Due, list[Event]]:
-    """The due time of the duty started by `start`, and the events that shaped it."""
+) -> tuple[Due, list[Event], bool]:
+    """The due time of the duty started by `start`, the events that shaped it, and whether
+    it floats (an exclusion still running at as_of: the due time moves on with time)."""
     if "second_stage" in point.params:
-        return _two_stage_due(point, timeline, start, subject, as_of, calendar)
+        due, shaping = _two_stage_due(point, timeline, start, subject, as_of, calendar)
+        return due, shaping, False
     period, shift, label = tier(point, timeline, start)
     begin, restarted = _restart(point, timeline, start, subject)
     exts, ext_events = extensions(point, timeline, start, subject, as_of)
@@ -214,7 +226,7 @@ def compute(
             calendar=calendar,
             extensions=exts,
             exclusions=excl,
-            start_label=label or start.kind,
+            start_label=label or event_name(start.kind),
         )
     except ValueError:  # an inconsistent extension on record: judge by the plain period
         due = compute_due(begin, period, holiday_shift=shift, calendar=calendar)
@@ -223,7 +235,8 @@ def compute(
     if before:
         due = days_before_expiry(due, int(before))
     shaping = [*ext_events, *([restarted] if restarted is not None else [])]
-    return due, shaping
+    floating = any(span.end == as_of for span in excl)
+    return due, shaping, floating
 
 
 def _two_stage_due(
@@ -247,7 +260,7 @@ def _two_stage_due(
         holiday_shift=bool(point.holiday_shift),
         calendar=calendar,
         extensions=exts,
-        start_label=start.kind,
+        start_label=event_name(start.kind),
     )
     for event in timeline.of_kind(str(rule["event"])):
         if event.at >= start.at and same_party(subject, event):
@@ -257,7 +270,7 @@ def _two_stage_due(
                     parse_period(rule["period"]),
                     holiday_shift=bool(point.holiday_shift),
                     calendar=calendar,
-                    start_label=event.kind,
+                    start_label=event_name(event.kind),
                 )
                 return due, [*ext_events, event]
             break
@@ -337,15 +350,15 @@ def _already_met(
     return found
 
 
-def evaluate(
+def duties(
     point: ControlPoint, timeline: Timeline, as_of: datetime, calendar: HolidayCalendar
-) -> list[Finding]:
-    """All findings of one timed point on one case as of `as_of`."""
+) -> list[Duty]:
+    """Every duty of one timed point on one case as of `as_of`, ended or not."""
     if point.starts_at is None or point.period is None:
         return []
-    wanted = frozenset(State(s) for s in point.params.get("findings", ())) or _TIME_STATES
+    reported = frozenset(State(s) for s in point.params.get("findings", ())) or _TIME_STATES
     after = point.params.get("applies_after")
-    findings: list[Finding] = []
+    found: list[Duty] = []
     for start in start_events(point, timeline):
         if start.at > as_of or not in_force_for(point, start):
             continue
@@ -357,32 +370,37 @@ def evaluate(
                 continue
             if after and not any(same_party(subject, e) for e in timeline.of_kind(str(after))):
                 continue
-            due, shaping = compute(point, timeline, start, subject, as_of, calendar)
-            ended_at, ender, _excused = _end(point, timeline, start, subject, as_of)
-            state: State | None = None
-            if ended_at is not None:
-                if ended_at > due.due_at:
-                    state = State.LATE
-            elif as_of > due.due_at:
-                state = State.OVERDUE
-            elif as_of >= due.due_at - lead(point):
-                state = State.DUE_SOON
-            if state is None or state not in wanted:
-                continue
+            due, shaping, floating = compute(point, timeline, start, subject, as_of, calendar)
+            ended_at, ender, excused = _end(point, timeline, start, subject, as_of)
             ids = [start.id, *(e.id for e in shaping)]
             if ender is not None and ender.id != start.id:
                 ids.append(ender.id)
-            findings.append(
-                Finding(
+            found.append(
+                Duty(
                     case=timeline.case.id,
                     subject=subject,
                     control_point=point.code,
-                    state=state,
+                    version=point.version,
+                    start=start.id,
+                    started_at=start.at,
                     due_at=due.due_at,
+                    due_soon_at=due.due_at - lead(point),
+                    ended_at=ended_at,
+                    end_event=ender.id if ender is not None else None,
+                    excused=excused,
                     steps=due.steps,
                     events=tuple(ids),
-                    version=point.version,
+                    reported=reported,
                     provisional=due.provisional,
+                    floating=floating and ended_at is None,
                 )
             )
-    return findings
+    return found
+
+
+def evaluate(
+    point: ControlPoint, timeline: Timeline, as_of: datetime, calendar: HolidayCalendar
+) -> list[Finding]:
+    """All findings of one timed point on one case as of `as_of`."""
+    findings = (duty.finding(as_of) for duty in duties(point, timeline, as_of, calendar))
+    return [f for f in findings if f is not None]

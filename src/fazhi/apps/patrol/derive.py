@@ -1,0 +1,539 @@
+"""Obligations and warnings derived from the patrol core: the write path that keeps the store
+in step with each case's records.
+
+`reevaluate(case_ids, now)` runs in the caller's transaction (an import, an API call, a form):
+it loads the cases, asks the core for their duties as of `now`, and applies the difference —
+obligations created, moved, ended or withdrawn; warnings opened, raised (临期 → 超期), settled
+when the meeting act is recorded, reopened when it is taken back. `apply_duties` is the same
+second half for duties computed elsewhere (the parallel rebuild), so both paths write alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from fazhi.apps.audit.chain import Change, append
+from fazhi.apps.bulk import Adapt, bulk_insert, bulk_update
+from fazhi.apps.bureau.selectors import holiday_calendar, internal_standards
+from fazhi.apps.cases.models import Case
+from fazhi.apps.patrol.models import (
+    ACTIVE_STATUSES,
+    Obligation,
+    ObligationState,
+    PendingCase,
+    SuppliedName,
+    Warning,
+    WarningAction,
+    WarningStatus,
+)
+from fazhi.apps.patrol.models import (
+    Finding as FindingChoice,
+)
+from fazhi.apps.patrol.timelines import OverlapSource, all_units, load_timelines
+from fazhi.config import catalogue_dir
+from fazhi.core.catalog import load_catalogue
+from fazhi.core.catalog.model import Catalogue, ControlPoint
+from fazhi.core.legaltime import HolidayCalendar, Period, Unit
+from fazhi.core.patrol import Duty, DutyState, Timeline, case_duties, overlap_kinds, supplied_names
+from fazhi.core.patrol.escalation import next_rung_at, rung
+from fazhi.core.records import Case as CaseRecord
+
+SYSTEM_ACTOR = "patrol"
+CHUNK = 1000
+PRELOAD_OVER = 200
+INLINE_LIMIT = 200
+
+_FINAL = {
+    DutyState.MET: ObligationState.MET,
+    DutyState.LATE: ObligationState.LATE,
+    DutyState.EXCUSED: ObligationState.EXCUSED,
+    DutyState.VIOLATED: ObligationState.VIOLATED,
+}
+
+
+@lru_cache(maxsize=4)
+def _catalogue_at(root: Path) -> Catalogue:
+    return load_catalogue(root)
+
+
+def catalogue() -> Catalogue:
+    """The shipped catalogue with the bureau's 内部标准 thresholds applied to the
+    立即/及时 points (`InternalStandard`, hours)."""
+    base = _catalogue_at(catalogue_dir())
+    standards = tuple(sorted(internal_standards().items()))
+    if not standards:
+        return base
+    cached = _ADJUSTED.get(standards)
+    if cached is None or cached[0] is not base:
+        cached = _ADJUSTED[standards] = (base, _with_standards(base, dict(standards)))
+    return cached[1]
+
+
+# Catalogues with thresholds applied, by thresholds (with the base they were made from).
+_ADJUSTED: dict[tuple[tuple[str, int], ...], tuple[Catalogue, Catalogue]] = {}
+
+
+def _with_standards(base: Catalogue, hours: dict[str, int]) -> Catalogue:
+    return Catalogue(
+        tuple(
+            replace(p, period=Period(Unit.HOURS, hours[p.code]))
+            if p.internal_standard and p.code in hours
+            else p
+            for p in base.points
+        )
+    )
+
+
+def calendar() -> HolidayCalendar:
+    return holiday_calendar()
+
+
+def points_by_key(cat: Catalogue) -> dict[tuple[str, str | None], ControlPoint]:
+    return {(p.code, p.version): p for p in cat.points}
+
+
+@dataclass
+class Outcome:
+    """What one re-evaluation changed."""
+
+    created: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    opened: int = 0
+    changed: int = 0
+    cases: set[str] = field(default_factory=set)
+
+    def add(self, other: Outcome) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.withdrawn += other.withdrawn
+        self.opened += other.opened
+        self.changed += other.changed
+        self.cases |= other.cases
+
+
+def supplied(now_names: Iterable[str] = ()) -> tuple[frozenset[str], bool]:
+    """The `x_` names the store carries, adding `now_names`; and whether the set grew."""
+    known = set(SuppliedName.objects.values_list("name", flat=True))
+    new = set(now_names) - known
+    if new:
+        SuppliedName.objects.bulk_create([SuppliedName(name=n) for n in sorted(new)])
+    return frozenset(known | new), bool(new)
+
+
+def records_changed(
+    case_ids: set[str], names: set[str], now: datetime, *, actor: str = SYSTEM_ACTOR
+) -> int:
+    """The records of these cases changed (in the caller's transaction), carrying these
+    bureau extension names. A few cases are re-evaluated here and now; a large batch marks
+    its cases pending instead, to be derived in parallel once the batch is committed
+    (`rebuild.evaluate_pending`). Returns how many cases are left pending."""
+    _, grew = supplied(names)
+    if grew and Case.objects.exclude(pk__in=case_ids).exists():
+        # a needs-data point just became active: every stored case is judged anew
+        case_ids = set(Case.objects.values_list("pk", flat=True))
+    if len(case_ids) <= INLINE_LIMIT:
+        if case_ids:
+            reevaluate(case_ids, now, actor=actor)
+        return 0
+    ids = sorted(case_ids)
+    PendingCase.objects.filter(case_id__in=ids).delete()
+    bulk_insert(PendingCase._meta.db_table, ("case_id",), [(i,) for i in ids])
+    return len(ids)
+
+
+def reevaluate(
+    case_ids: Iterable[str],
+    now: datetime,
+    *,
+    actor: str = SYSTEM_ACTOR,
+    cat: Catalogue | None = None,
+    cal: HolidayCalendar | None = None,
+) -> Outcome:
+    """Re-derive the obligations of these cases (and of the cases whose overlap duties they
+    touch) as of `now`, in the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("re-evaluation belongs in the transaction of the change")
+    cat = cat or catalogue()
+    cal = cal or calendar()
+    ids = sorted(set(case_ids))
+    # many cases at once (an import): all overlap events once beats a window query per case
+    overlap = OverlapSource(overlap_kinds(cat), now, preload=len(ids) > PRELOAD_OVER)
+    units = all_units() if len(ids) > PRELOAD_OVER else None
+    outcome = Outcome()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        timelines = load_timelines(chunk, now, overlap, units)
+        neighbours = {e.case for t in timelines for e in t.others} - set(ids)
+        if neighbours:
+            timelines += load_timelines(neighbours, now, overlap, units)
+        names, grew = supplied(supplied_names(e for t in timelines for e in t.events))
+        if grew and Case.objects.exclude(pk__in=[t.case.id for t in timelines]).exists():
+            # A needs-data point just became active: every stored case is judged anew.
+            return reevaluate(
+                Case.objects.values_list("pk", flat=True), now, actor=actor, cat=cat, cal=cal
+            )
+        duties = derive(timelines, cat, now, cal, names)
+        outcome.add(apply_duties(duties, owners(timelines), now, cat, actor=actor))
+    return outcome
+
+
+def derive(
+    timelines: Sequence[Timeline],
+    cat: Catalogue,
+    now: datetime,
+    cal: HolidayCalendar,
+    names: frozenset[str],
+) -> dict[str, list[Duty]]:
+    """The core's duties of each timeline (pure: no store access)."""
+    return {t.case.id: case_duties(t, cat, now, cal, supplied=names) for t in timelines}
+
+
+def _state(duty: Duty, now: datetime) -> str:
+    state = duty.state(now)
+    return _FINAL.get(state, ObligationState(state.value))
+
+
+def _steps(duty: Duty) -> list[dict[str, str]]:
+    return [
+        {"kind": type(s).__name__, "due_at": s.due_at.isoformat(), "text": s.description}
+        for s in duty.steps
+    ]
+
+
+def fields_of(duty: Duty, point: ControlPoint, now: datetime) -> dict[str, object]:
+    return {
+        "subject_id": duty.subject,
+        "control_point": duty.control_point,
+        "version": duty.version,
+        "area": point.area,
+        "level": point.level.value,
+        "start_event": duty.start,
+        "started_at": duty.started_at,
+        "due_at": duty.due_at,
+        "due_soon_at": duty.due_soon_at,
+        "ended_at": duty.ended_at,
+        "end_event": duty.end_event,
+        "state": _state(duty, now),
+        "reported": sorted(s.value for s in duty.reported),
+        "steps": _steps(duty),
+        "events": list(duty.events),
+        "provisional": duty.provisional,
+        "floating": duty.floating,
+    }
+
+
+_COMPARED = (
+    "subject_id",
+    "control_point",
+    "version",
+    "area",
+    "level",
+    "start_event",
+    "started_at",
+    "due_at",
+    "due_soon_at",
+    "ended_at",
+    "end_event",
+    "state",
+    "reported",
+    "steps",
+    "events",
+    "provisional",
+    "floating",
+)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose a case's obligations are: its handling unit and lead handler (主办民警)."""
+
+    unit: str
+    person: str | None
+
+    @classmethod
+    def of(cls, case: CaseRecord) -> Owner:
+        lead = next((h for h in case.handlers if h.role == "lead"), None)
+        lead = lead or (case.handlers[0] if case.handlers else None)
+        return cls(case.unit, lead.person if lead else None)
+
+
+def owners(timelines: Sequence[Timeline]) -> dict[str, Owner]:
+    return {t.case.id: Owner.of(t.case) for t in timelines}
+
+
+_COLUMNS = (*_COMPARED, "unit_id", "person_id")
+
+
+def apply_duties(
+    duties: dict[str, list[Duty]],
+    owned: dict[str, Owner],
+    now: datetime,
+    cat: Catalogue,
+    *,
+    actor: str = SYSTEM_ACTOR,
+) -> Outcome:
+    """Bring the stored obligations and warnings of the cases in `duties` in line with it."""
+    points = points_by_key(cat)
+    stored = {
+        row[0]: row[1:]
+        for row in Obligation.objects.filter(case_id__in=list(duties)).values_list(
+            "key", "case_id", *_COLUMNS
+        )
+    }
+    outcome = Outcome()
+    creates: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for case_id, case_duty_list in duties.items():
+        for duty in case_duty_list:
+            owner = owned[case_id]
+            seen.add(duty.key)
+            values = fields_of(duty, points[(duty.control_point, duty.version)], now)
+            values.update(unit_id=owner.unit, person_id=owner.person)
+            row = stored.get(duty.key)
+            if row is not None and row[1:] == tuple(values[name] for name in _COLUMNS):
+                continue
+            values.update(key=duty.key, case_id=case_id, evaluated_at=now)
+            (creates if row is None else updates).append(values)
+    state_at = 1 + _COLUMNS.index("state")
+    for key, row in stored.items():
+        if key not in seen and row[state_at] != ObligationState.WITHDRAWN:
+            withdrawn = dict(zip(_COLUMNS, row[1:], strict=True))
+            withdrawn.update(
+                key=key, case_id=row[0], state=ObligationState.WITHDRAWN, evaluated_at=now
+            )
+            updates.append(withdrawn)
+            outcome.withdrawn += 1
+    _write(creates, updates)
+    outcome.created, outcome.updated = len(creates), len(updates) - outcome.withdrawn
+    changed_cases = {str(o["case_id"]) for o in creates} | {str(o["case_id"]) for o in updates}
+    if changed_cases:
+        _audit_obligations(creates, updates, now, actor)
+        # only obligations that raise a finding or already carry a warning can touch one
+        concerned = Obligation.objects.filter(case_id__in=changed_cases).filter(
+            Q(state__in=list(_OPEN_FINDING)) | Q(warning__isnull=False)
+        )
+        opened, changed = sync_warnings(concerned, now, points, actor)
+        outcome.opened, outcome.changed = opened, changed
+    outcome.cases = changed_cases
+    return outcome
+
+
+_WRITTEN = (*_COLUMNS, "evaluated_at")
+_JSON = frozenset({"reported", "steps", "events"})
+_TIMES = frozenset({"started_at", "due_at", "due_soon_at", "ended_at", "evaluated_at"})
+_BOOLS = frozenset({"provisional", "floating"})
+
+
+def _write(creates: list[dict[str, object]], updates: list[dict[str, object]]) -> None:
+    """Raw bulk writes (COPY on PostgreSQL): a rebuild writes millions of obligations, and
+    the ORM's per-object work would dominate it."""
+    adapt = Adapt(connection.vendor)
+
+    def value(row: dict[str, object], name: str) -> object:
+        raw = row[name]
+        if name in _JSON:
+            return adapt.json(raw)
+        if name in _TIMES:
+            return adapt.time(raw)  # type: ignore[arg-type]
+        if name in _BOOLS:
+            return adapt.bool(raw)  # type: ignore[arg-type]
+        return raw
+
+    table = Obligation._meta.db_table
+    inserted = ("key", "case_id", *_WRITTEN)
+    bulk_insert(table, inserted, [tuple(value(o, n) for n in inserted) for o in creates])
+    bulk_update(
+        table, "key", _WRITTEN, [(*(value(o, n) for n in _WRITTEN), o["key"]) for o in updates]
+    )
+
+
+def _audit_obligations(
+    creates: list[dict[str, object]], updates: list[dict[str, object]], now: datetime, actor: str
+) -> None:
+    """One audit entry per case whose obligations changed: which, and to what state."""
+    by_case: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in [*creates, *updates]:
+        by_case[str(row["case_id"])][str(row["key"]).split("|", 1)[1]] = str(row["state"])
+    append(
+        [
+            Change(
+                actor,
+                "patrol.evaluate",
+                "case",
+                case_id,
+                None,
+                json.dumps({"obligations": states}, ensure_ascii=False, sort_keys=True),
+            )
+            for case_id, states in sorted(by_case.items())
+        ],
+        now,
+    )
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+_OPEN_FINDING = {
+    ObligationState.DUE_SOON: "due_soon",
+    ObligationState.OVERDUE: "overdue",
+    ObligationState.LATE: "late",
+    ObligationState.VIOLATED: "violated",
+}
+_SETTLED_BY_ACT = (ObligationState.MET, ObligationState.LATE, ObligationState.EXCUSED)
+
+
+def sync_warnings(
+    obligations, now: datetime, points: dict[tuple[str, str | None], ControlPoint], actor: str
+) -> tuple[int, int]:
+    """Open, raise, settle or reopen the warnings of these obligations; (opened, changed)."""
+    opened = changed = 0
+    changes: list[Change] = []
+    for ob in obligations.select_related("warning").order_by("pk"):
+        point = points.get((ob.control_point, ob.version))
+        finding = _OPEN_FINDING.get(ob.state)
+        if finding is not None and finding not in ob.reported:
+            finding = None
+        warning = getattr(ob, "warning", None) if _has_warning(ob) else None
+        if warning is None:
+            if finding is None or point is None:
+                continue
+            warning = _open(ob, finding, point, now)
+            changes.append(_warning_change(actor, "warning.open", warning, None))
+            opened += 1
+            continue
+        before = _snapshot(warning)
+        kind, note = _move(warning, ob, finding, point, now)
+        if kind is None:
+            continue
+        warning.revision += 1
+        warning.save()
+        WarningAction.objects.create(
+            warning=warning,
+            at=now,
+            actor=actor,
+            action=kind,
+            note=note,
+            status_before=before["status"],
+            status_after=warning.status,
+        )
+        changes.append(_warning_change(actor, f"warning.{kind}", warning, before))
+        changed += 1
+    append(changes, now)
+    return opened, changed
+
+
+def _has_warning(ob: Obligation) -> bool:
+    try:
+        ob.warning  # noqa: B018 - the reverse one-to-one raises when absent
+    except Warning.DoesNotExist:
+        return False
+    return True
+
+
+def _open(ob: Obligation, finding: str, point: ControlPoint, now: datetime) -> Warning:
+    at = ob.due_at if ob.due_at is not None and finding != "violated" else ob.ended_at
+    settled = ob.state in _SETTLED_BY_ACT
+    step, role = rung(point, at, now) if finding in ("overdue", "violated") else (0, None)
+    warning = Warning.objects.create(
+        obligation=ob,
+        case_id=ob.case_id,
+        unit_id=ob.unit_id,
+        person_id=ob.person_id,
+        subject_id=ob.subject_id,
+        control_point=ob.control_point,
+        area=ob.area,
+        level=ob.level,
+        finding=finding,
+        due_at=ob.due_at,
+        at=at,
+        opened_at=now,
+        status=WarningStatus.RESOLVED if settled else WarningStatus.OPEN,
+        settled_at=ob.ended_at if settled else None,
+        escalation=step,
+        escalated_to=(role.value if role else "lead_handler"),
+        next_escalation_at=None
+        if settled or finding == "due_soon"
+        else next_rung_at(point, at, step),
+    )
+    WarningAction.objects.create(
+        warning=warning,
+        at=now,
+        actor=SYSTEM_ACTOR,
+        action=WarningAction.Kind.OPEN,
+        note=("办理行为已录入（逾期）" if settled else ""),
+        status_before=None,
+        status_after=warning.status,
+    )
+    return warning
+
+
+def _move(warning: Warning, ob: Obligation, finding: str | None, point, now: datetime):
+    """The change a re-evaluated obligation makes to its warning: (action, note), action None
+    when nothing changes. Mutates `warning`; the caller saves it."""
+    active = warning.status in ACTIVE_STATUSES
+    if ob.state == ObligationState.WITHDRAWN:
+        if not active:
+            return None, ""
+        _settle(warning, WarningStatus.CLOSED, now)
+        return WarningAction.Kind.APPROVE_EXCEPTION, "起算事件已变更或删除，义务撤销，预警自动核销"
+    kind, note = None, ""
+    if ob.state in _SETTLED_BY_ACT:
+        if finding == "late" and warning.finding != "late":
+            warning.finding = "late"
+            kind, note = WarningAction.Kind.FINDING, "办理行为逾期录入"
+        if active:
+            _settle(warning, WarningStatus.RESOLVED, ob.ended_at)
+            return WarningAction.Kind.RESOLVE, "办理行为已录入，预警自动办结"
+        return kind, note
+    if ob.due_at is not None and warning.due_at != ob.due_at:
+        warning.due_at = warning.at = ob.due_at
+        kind, note = WarningAction.Kind.FINDING, "到期时间已变更（延长、中止或补录）"
+    if finding is None:  # open but no longer near due (an extension moved it away)
+        if active:
+            _settle(warning, WarningStatus.RESOLVED, now)
+            return WarningAction.Kind.RESOLVE, "期限已变更，暂无到期风险，预警自动办结"
+        return kind, note
+    if warning.status == WarningStatus.RESOLVED:
+        warning.status, warning.settled_at = WarningStatus.OPEN, None
+        kind, note = WarningAction.Kind.REOPEN, "办理行为已撤回或期限临近，预警重新打开"
+    if finding != warning.finding:
+        warning.finding = finding
+        kind = kind or WarningAction.Kind.FINDING
+        note = note or f"预警升级为{FindingChoice(finding).label}"
+    if warning.status in ACTIVE_STATUSES and point is not None and finding == "overdue":
+        warning.next_escalation_at = next_rung_at(point, warning.at, warning.escalation)
+    return kind, note
+
+
+def _settle(warning: Warning, status: str, at: datetime | None) -> None:
+    warning.status, warning.settled_at, warning.next_escalation_at = status, at, None
+
+
+def _snapshot(warning: Warning) -> dict[str, object]:
+    return {
+        "status": warning.status,
+        "finding": warning.finding,
+        "due_at": warning.due_at.isoformat() if warning.due_at else None,
+        "escalation": warning.escalation,
+    }
+
+
+def _warning_change(actor: str, action: str, warning: Warning, before: dict | None) -> Change:
+    return Change(
+        actor,
+        action,
+        "warning",
+        str(warning.pk),
+        json.dumps(before, ensure_ascii=False, sort_keys=True) if before else None,
+        json.dumps(_snapshot(warning), ensure_ascii=False, sort_keys=True),
+    )

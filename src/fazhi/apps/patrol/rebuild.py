@@ -1,0 +1,200 @@
+"""Re-derive every obligation from the stored records, in parallel over chunks of cases.
+
+Workers (forked processes, each with its own database connection) read a chunk's records
+and run the same per-case core code as an import (`derive.derive`); the parent applies each
+chunk's duties with the same `derive.apply_duties`, one transaction per chunk. On a store
+kept up to date by imports, a rebuild changes nothing — a test holds the two paths equal.
+`dry_run` computes and compares without writing (what `patrol diff` and the test use).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connections, transaction
+
+from fazhi.apps.cases.models import Case
+from fazhi.apps.patrol import derive
+from fazhi.apps.patrol.models import Obligation, PendingCase
+from fazhi.apps.patrol.timelines import OverlapSource, all_units, load_timelines
+from fazhi.core.catalog.model import Catalogue
+from fazhi.core.legaltime import HolidayCalendar
+from fazhi.core.patrol import Duty, overlap_kinds
+
+CHUNK = 2000
+
+
+@dataclass
+class Difference:
+    """How the stored obligations of some cases differ from a fresh derivation."""
+
+    created: list[str]
+    changed: list[tuple[str, dict[str, tuple[object, object]]]]
+    withdrawn: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.created or self.changed or self.withdrawn)
+
+
+# What a worker needs, set in the parent before the fork and inherited.
+_JOB: dict[str, object] = {}
+
+
+def _worker_start() -> None:
+    # The parent closed its connections before forking; each child opens its own.
+    connections.close_all()
+    _JOB["overlap"] = OverlapSource(
+        overlap_kinds(_JOB["catalogue"]),
+        _JOB["now"],
+        preload=True,  # type: ignore[arg-type]
+    )
+    _JOB["units"] = all_units()
+
+
+Chunk = tuple[dict[str, list[Duty]], dict[str, derive.Owner]]
+
+
+def _derive_chunk(case_ids: Sequence[str]) -> Chunk:
+    now: datetime = _JOB["now"]  # type: ignore[assignment]
+    timelines = load_timelines(case_ids, now, _JOB["overlap"], _JOB["units"])  # type: ignore[arg-type]
+    duties = derive.derive(
+        timelines,
+        _JOB["catalogue"],  # type: ignore[arg-type]
+        now,
+        _JOB["calendar"],  # type: ignore[arg-type]
+        _JOB["names"],  # type: ignore[arg-type]
+    )
+    # a case not yet opened as of `now` has no timeline, and so no obligations
+    return {case_id: [] for case_id in case_ids} | duties, derive.owners(timelines)
+
+
+def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def derived_chunks(
+    now: datetime,
+    *,
+    workers: int,
+    cat: Catalogue,
+    cal: HolidayCalendar,
+    chunk: int = CHUNK,
+    case_ids: Sequence[str] | None = None,
+) -> Iterator[Chunk]:
+    """Each chunk's duties and owners by case, in order, computed by `workers` processes (0: here)."""
+    ids = (
+        list(case_ids)
+        if case_ids is not None
+        else list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    )
+    names, _ = derive.supplied()
+    _JOB.update(now=now, catalogue=cat, calendar=cal, names=names)
+    if workers <= 0:
+        _JOB.update(overlap=OverlapSource(overlap_kinds(cat), now, preload=True), units=all_units())
+        yield from (_derive_chunk(c) for c in _chunks(ids, chunk))
+        return
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
+        yield from pool.map(_derive_chunk, _chunks(ids, chunk))
+
+
+def rebuild(
+    now: datetime,
+    *,
+    workers: int | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> derive.Outcome:
+    """Re-derive and store every case's obligations and warnings as of `now`."""
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    return _evaluate(ids, now, workers, "patrol.rebuild", progress, chunk)
+
+
+def evaluate_pending(
+    now: datetime,
+    *,
+    workers: int | None = None,
+    actor: str = derive.SYSTEM_ACTOR,
+    progress: Callable[[int], None] | None = None,
+) -> derive.Outcome:
+    """Derive the obligations of the cases marked pending by large batches, in parallel."""
+    ids = list(PendingCase.objects.order_by("case_id").values_list("case_id", flat=True))
+    return _evaluate(ids, now, workers, actor, progress, CHUNK)
+
+
+def _evaluate(
+    ids: list[str],
+    now: datetime,
+    workers: int | None,
+    actor: str,
+    progress: Callable[[int], None] | None,
+    chunk: int,
+) -> derive.Outcome:
+    """Derive in parallel, store chunk by chunk: each chunk's obligations and the removal of
+    its pending marks commit together."""
+    outcome = derive.Outcome()
+    if not ids:
+        return outcome
+    cat, cal = derive.catalogue(), derive.calendar()
+    for duties, owned in derived_chunks(
+        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk, case_ids=ids
+    ):
+        with transaction.atomic():
+            outcome.add(derive.apply_duties(duties, owned, now, cat, actor=actor))
+            PendingCase.objects.filter(case_id__in=list(duties)).delete()
+        if progress:
+            progress(len(duties))
+    return outcome
+
+
+def compare(
+    now: datetime,
+    *,
+    workers: int | None = None,
+    cat: Catalogue | None = None,
+    cal: HolidayCalendar | None = None,
+    chunk: int = CHUNK,
+) -> Difference:
+    """What a rebuild under `cat`/`cal` (default: the ones in force) would change, unwritten."""
+    cat, cal = cat or derive.catalogue(), cal or derive.calendar()
+    difference = Difference([], [], [])
+    for duties, owned in derived_chunks(
+        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk
+    ):
+        stored = {o.key: o for o in Obligation.objects.filter(case_id__in=list(duties))}
+        points = derive.points_by_key(cat)
+        fresh: set[str] = set()
+        for duty in (d for case_duties in duties.values() for d in case_duties):
+            fresh.add(duty.key)
+            row = stored.get(duty.key)
+            if row is None:
+                difference.created.append(duty.key)
+                continue
+            values = derive.fields_of(duty, points[(duty.control_point, duty.version)], now)
+            owner = owned[duty.case]
+            values.update(unit_id=owner.unit, person_id=owner.person)
+            moved = {
+                name: (getattr(row, name), value)
+                for name, value in values.items()
+                if getattr(row, name) != value
+            }
+            if moved:
+                difference.changed.append((duty.key, moved))
+        difference.withdrawn.extend(
+            key for key, row in stored.items() if key not in fresh and row.state != "withdrawn"
+        )
+    return difference
+
+
+def _workers(workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    return min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0

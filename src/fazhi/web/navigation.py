@@ -1,0 +1,37 @@
+"""The navigation bar: the sections a user's roles may use, nothing else (a context
+processor, so every page's layout has it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from fazhi.web.access import Page, may_use
+from fazhi.web.hooks import optional_url
+
+# (label, url name, page whose roles may use it; None: every signed-in user)
+SECTIONS: tuple[tuple[str, str, Page | None], ...] = (
+    ("首页", "home", None),
+    ("风险预警", "warning_list", Page.CASES),  # the patrol's pages; shown once the route exists
+    ("案件", "case_list", Page.CASES),
+    ("人员", "person_list", Page.PEOPLE),
+    ("数据导入", "import_list", Page.IMPORTS),
+    ("系统管理", "system_index", Page.SYSTEM),
+    ("审计", "audit_log", Page.AUDIT),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    for label, name, page in SECTIONS:
+        if page is not None and not may_use(request, page):
+            continue
+        url = optional_url(name)
+        if url is None:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "current": current})
+    return {"navigation": items}

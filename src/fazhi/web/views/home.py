@@ -1,0 +1,121 @@
+"""首页: the figures a user opens every morning. The context is built by the functions in
+`HOME_SECTIONS`, each taking the request and returning its part; the patrol adds its warning
+figures by appending a function there (and its template at `hooks.HOME_WARNINGS`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from fazhi.apps.accounts import scope
+from fazhi.apps.imports.models import ImportBatch
+from fazhi.core import ceif
+from fazhi.web import hooks
+from fazhi.web.filters import day_start
+
+MONTHS_SHOWN = 12
+
+
+def counts_section(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    counts = [
+        ("单位", scope.visible_unit_rows(user).count()),
+        ("人员", scope.visible_people(user).count()),
+        ("网格", scope.visible_grids(user).count()),
+        ("警情", scope.visible_alarms(user).count()),
+        ("案件", scope.visible_cases(user).count()),
+        ("涉案人员", scope.visible_subjects(user).count()),
+        ("办案事件", scope.visible_events(user).count()),
+    ]
+    return {"counts": counts}
+
+
+def batches_section(request: HttpRequest) -> dict[str, Any]:
+    sees = scope.sees_imports(request.user)
+    return {"batches": list(ImportBatch.objects.all()[:10]) if sees else None}
+
+
+def _month_starts(last: date, count: int) -> list[date]:
+    months = []
+    year, month = last.year, last.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _month_key(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def monthly_section(request: HttpRequest) -> dict[str, Any]:
+    """Cases opened per month by kind, and alarms per month, in the user's scope: the twelve
+    months up to the latest case (not after today), so a bureau's history always shows."""
+    user = request.user
+    cases = scope.visible_cases(user)
+    now = timezone.now()
+    latest = cases.aggregate(latest=Max("opened_at"))["latest"]
+    last = timezone.localtime(min(latest, now) if latest else now).date()
+    months = _month_starts(last, MONTHS_SHOWN)
+    since = day_start(months[0])
+    keys = [_month_key(m) for m in months]
+    by_kind: dict[str, dict[str, int]] = {k: {} for k in ceif.CASE_KINDS}
+    for row in (
+        cases.filter(opened_at__gte=since)
+        .annotate(month=TruncMonth("opened_at"))
+        .values("month", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        by_kind.setdefault(row["kind"], {})[_month_key(row["month"])] = row["n"]
+    alarms: dict[str, int] = {}
+    for row in (
+        scope.visible_alarms(user)
+        .filter(at__gte=since)
+        .annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    ):
+        alarms[_month_key(row["month"])] = row["n"]
+    figures = {
+        "months": keys,
+        "cases": [
+            {"name": label, "data": [by_kind.get(kind, {}).get(k, 0) for k in keys]}
+            for kind, label in ceif.CASE_KINDS.items()
+        ],
+        "alarms": {"name": "警情", "data": [alarms.get(k, 0) for k in keys]},
+    }
+    return {"monthly": figures}
+
+
+def warnings_section(request: HttpRequest) -> dict[str, Any]:
+    return {"home_warnings_template": hooks.optional_template(hooks.HOME_WARNINGS)}
+
+
+HOME_SECTIONS: list[Callable[[HttpRequest], dict[str, Any]]] = [
+    warnings_section,
+    monthly_section,
+    counts_section,
+    batches_section,
+]
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for section in HOME_SECTIONS:
+        context.update(section(request))
+    return context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "fazhi/home.html", home_context(request))
