@@ -45,7 +45,7 @@ def test_case_points_come_from_stored_cases_and_patrol_warnings(world):
     # (no filing decision within 3 days, 中风险) -1; P2: 协办刑事 1.5, 主办行政 2 + 0.5
     assert score("P1", "case_handling", "2026-03") == D("3.5")
     assert score("P2", "case_handling", "2026-03") == D("4")
-    entry = LedgerEntry.objects.get(person_id="P1", key="Q1:case:A1")
+    entry = LedgerEntry.objects.get(person_id="P1", key="Q1:case:A1:lead")
     assert (entry.points, entry.sources, entry.scheme_version) == (D(3), ["case:A1"], "2026")
     assert entry.reason == "主办案件 A1（刑事案件）2026-03-20 办结：+3"
     warning = LedgerEntry.objects.get(person_id="P1", item="K1")

@@ -222,3 +222,27 @@ def test_every_warning_change_is_on_an_intact_audit_chain(world):
     assert logged == actions > 0
     count, broken = verify_chain()
     assert broken is None and count == AuditEntry.objects.count()
+
+
+def test_a_persons_new_role_re_judges_the_cases_they_acted_in(write_jsonl):
+    """P2 turns out to be a 辅警: the arrest P1 and P2 executed had one police officer only
+    (DB-04 执行逮捕不少于二人), although no record of the case itself changed."""
+    arrest = {
+        "type": "event",
+        "id": "E3",
+        "case": "A1",
+        "kind": "arrest_executed",
+        "subject": "S1",
+        "at": "2026-03-03T10:00:00+08:00",
+        "officers": ["P1", "P2"],
+    }
+    records = [*base_records(), arrest]
+    as_of = DETAINED + timedelta(days=3)
+    import_files([write_jsonl(records)], actor="tester", as_of=as_of)
+    assert not Obligation.objects.filter(control_point="DB-04").exists()
+    auxiliary = [
+        {**r, "roles": ["auxiliary"]} if r.get("id") == "P2" else r for r in records
+    ]
+    import_files([write_jsonl(auxiliary, "again.jsonl")], actor="tester", as_of=as_of)
+    violation = Obligation.objects.get(control_point="DB-04")
+    assert violation.state == "violated" and violation.warning.finding == "violated"

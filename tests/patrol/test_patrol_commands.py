@@ -68,7 +68,9 @@ def _count_warnings(database_url: str) -> int:
         return conn.execute("SELECT COUNT(*) FROM patrol_warning").fetchone()[0]
 
 
-def test_the_server_runs_the_patrol_on_a_scheduler(fazhi_process, write_jsonl):
+@pytest.mark.parametrize("command", ["serve", "schedule"])
+def test_the_patrol_runs_on_a_scheduler(fazhi_process, write_jsonl, command):
+    """In the web server, or alone (`fazhi patrol schedule`) where no server runs."""
     import os
     import subprocess
     import sys
@@ -88,8 +90,9 @@ def test_the_server_runs_the_patrol_on_a_scheduler(fazhi_process, write_jsonl):
         "FAZHI_DATABASE_URL": fazhi_process.database_url,
         "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
     }
+    args = ["serve", "--port", str(free_port())] if command == "serve" else ["patrol", "schedule"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "fazhi.cli", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "fazhi.cli", *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

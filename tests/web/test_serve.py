@@ -25,6 +25,7 @@ def test_demo_prepares_the_mini_bureau_and_prints_a_sign_in(fazhi_process):
     result = fazhi_process("demo", "--scale", "mini", "--no-serve", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "拒收 0" in result.stdout
+    assert re.search(r"考评数据导入完成：.*；拒收 0", result.stdout)
     summary = re.search(
         r"巡查完成（(\d+) 起案件有发现）：超期未办 (\d+)，即将到期 (\d+)，超期已办 (\d+)，违规 (\d+)",
         result.stdout,

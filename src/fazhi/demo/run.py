@@ -66,6 +66,20 @@ def prepare_demo(*, scale: str, out: Callable[[str], None]) -> None:
         out("正在导入（与用户导入同一路径）……")
         outcome = import_files(files, actor=DEMO_ACTOR, workdir=target)
         out(f"导入完成：新增 {outcome.new}，更新 {outcome.updated}，未变 {outcome.unchanged}，拒收 {len(outcome.problems)}")
+        from django.utils import timezone
+
+        from fazhi.apps.assessment.demo import load_demo_assessment
+
+        out("正在生成并导入考评数据、计算五个考评方案……")
+        for line in load_demo_assessment(
+            target,
+            seed=1,
+            start=today - timedelta(days=365),
+            end=today,
+            actor=DEMO_ACTOR,
+            at=timezone.now(),
+        ):
+            out(line)
     out(_patrol_summary())
     from fazhi.apps.accounts.demo import ensure_demo_accounts
 

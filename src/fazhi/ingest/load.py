@@ -24,7 +24,7 @@ from fazhi.apps.bulk import Adapt, bulk_insert
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
-from fazhi.apps.patrol.derive import records_changed
+from fazhi.apps.patrol.derive import cases_involving, records_changed
 from fazhi.apps.patrol.rebuild import evaluate_pending
 from fazhi.apps.records import (
     alarm_record,
@@ -213,6 +213,7 @@ class Writer:
     counts: Counts = field(default_factory=Counts)
     touched_cases: set[str] = field(default_factory=set)
     extension_names: set[str] = field(default_factory=set)
+    changed_persons: set[str] = field(default_factory=set)
 
     def write(self, rtype: str, chunk: list[Staged]) -> None:
         table = TABLES[rtype]
@@ -227,6 +228,8 @@ class Writer:
             self.counts.units_changed = True
         if rtype in _CASE_COLUMN:
             self._touch(rtype, new + changed)
+        elif rtype == "person":  # roles and qualifications decide some points
+            self.changed_persons.update(s.id for s in changed)
         befores = self._befores(rtype, [s.id for s in changed])
         self._insert(table, new)
         self._update(table, changed)
@@ -368,8 +371,9 @@ def import_files(
                         writing(len(chunk))
             if writer.counts.units_changed:
                 rebuild_unit_closure()
+            touched = writer.touched_cases | cases_involving(writer.changed_persons)
             pending = records_changed(
-                writer.touched_cases, writer.extension_names, as_of or timezone.now(), actor=actor
+                touched, writer.extension_names, as_of or timezone.now(), actor=actor
             )
             counts = writer.counts
             ImportBatch.objects.filter(pk=record.pk).update(

@@ -144,7 +144,10 @@ def test_cases_are_weighted_by_role_kind_category_and_their_hardest_flag():
         scheme(items=(item,), recovery=None), parse_period("2026-Q1"), facts([PERSON], cases=cases)
     )
     # A1: 2 × 1.5 × 2 × 3 = 18; A2: 1; A3 is still open
-    assert [(a.key, a.points) for a in card.awards] == [("Q1:case:A1", D(18)), ("Q1:case:A2", D(1))]
+    assert [(a.key, a.points) for a in card.awards] == [
+        ("Q1:case:A1:lead", D(18)),
+        ("Q1:case:A2:assist", D(1)),
+    ]
     assert "难度 ×3" in card.awards[0].reason
 
 
@@ -161,3 +164,15 @@ def test_the_published_method_is_plain_json_with_every_rule():
     duty = describe(shipped["middle_manager_duty"])
     assert duty["recovery"] == {"window_days": 30, "share": "0.5", "cap": "10"}
     assert duty["severities"]["grave"] == "-8" and len(duty["items"]) == 20
+
+
+def test_a_person_recorded_as_lead_and_assist_of_one_case_keeps_both_awards():
+    item = Item("Q1", "办案", "cases_handled", SOURCE, params={"lead": D(2), "assist": D(1)})
+    cases = [
+        CaseFact("A1", "M1", role, "criminal", date(2026, 1, 5), date(2026, 2, 1))
+        for role in ("lead", "assist")
+    ]
+    (card,) = score_scheme(
+        scheme(items=(item,), recovery=None), parse_period("2026-Q1"), facts([PERSON], cases=cases)
+    )
+    assert card.score == D(3) and len({a.key for a in card.awards}) == 2

@@ -7,7 +7,7 @@ One query per kind of fact, restricted to the people the scheme assesses and to 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Min, Q
@@ -125,7 +125,7 @@ def facts_from_store(scheme: Scheme, period: AssessmentPeriod) -> Facts:
     )
 
 
-def _days(period: AssessmentPeriod) -> tuple[object, object]:
+def _days(period: AssessmentPeriod) -> tuple[date, date]:
     return (period.start, period.end)
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q
 from fazhi.apps.audit.chain import Change, append
 from fazhi.apps.bulk import Adapt, bulk_insert, bulk_update
 from fazhi.apps.bureau.selectors import holiday_calendar, internal_standards
-from fazhi.apps.cases.models import Case
+from fazhi.apps.cases.models import Case, CaseHandler, Event
 from fazhi.apps.patrol.models import (
     ACTIVE_STATUSES,
     Obligation,
@@ -38,7 +38,7 @@ from fazhi.apps.patrol.models import (
 from fazhi.apps.patrol.models import (
     Finding as FindingChoice,
 )
-from fazhi.apps.patrol.timelines import OverlapSource, all_units, load_timelines
+from fazhi.apps.patrol.timelines import OverlapSource, Rows, all_units, load_timelines
 from fazhi.config import catalogue_dir
 from fazhi.core.catalog import load_catalogue
 from fazhi.core.catalog.model import Catalogue, ControlPoint
@@ -123,11 +123,26 @@ class Outcome:
 
 def supplied(now_names: Iterable[str] = ()) -> tuple[frozenset[str], bool]:
     """The `x_` names the store carries, adding `now_names`; and whether the set grew."""
-    known = set(SuppliedName.objects.values_list("name", flat=True))
+    known = {
+        name for (name,) in Rows().fetch(f"SELECT name FROM {SuppliedName._meta.db_table}", [])
+    }
     new = set(now_names) - known
     if new:
         SuppliedName.objects.bulk_create([SuppliedName(name=n) for n in sorted(new)])
     return frozenset(known | new), bool(new)
+
+
+def cases_involving(person_ids: set[str]) -> set[str]:
+    """The cases these persons handle or acted in (as an event's officer)."""
+    if not person_ids:
+        return set()
+    ids = sorted(person_ids)
+    found = set(CaseHandler.objects.filter(person_id__in=ids).values_list("case_id", flat=True))
+    officers = "officers::text" if connection.vendor == "postgresql" else "officers"
+    where = " OR ".join([f"{officers} LIKE %s"] * len(ids))
+    sql = f"SELECT DISTINCT case_id FROM {Event._meta.db_table} WHERE {where}"
+    found.update(case for (case,) in Rows().fetch(sql, [f'%"{i}"%' for i in ids]))
+    return found
 
 
 def records_changed(
@@ -284,12 +299,7 @@ def apply_duties(
 ) -> Outcome:
     """Bring the stored obligations and warnings of the cases in `duties` in line with it."""
     points = points_by_key(cat)
-    stored = {
-        row[0]: row[1:]
-        for row in Obligation.objects.filter(case_id__in=list(duties)).values_list(
-            "key", "case_id", *_COLUMNS
-        )
-    }
+    stored = _stored(list(duties))
     outcome = Outcome()
     creates: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
@@ -329,10 +339,45 @@ def apply_duties(
     return outcome
 
 
-_WRITTEN = (*_COLUMNS, "evaluated_at")
 _JSON = frozenset({"reported", "steps", "events"})
 _TIMES = frozenset({"started_at", "due_at", "due_soon_at", "ended_at", "evaluated_at"})
 _BOOLS = frozenset({"provisional", "floating"})
+
+
+def _stored(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
+    """key → (case_id, *_COLUMNS values) of the cases' stored obligations, read as plain SQL
+    (this runs on every re-evaluation) and converted to the values `fields_of` gives."""
+    if not case_ids:
+        return {}
+    rows = Rows()
+    converters = [
+        rows.when
+        if name in _TIMES
+        else rows.data
+        if name in _JSON
+        else bool
+        if name in _BOOLS
+        else None
+        for name in _COLUMNS
+    ]
+    marks = ", ".join(["%s"] * len(case_ids))
+    sql = (
+        f"SELECT {', '.join(('key', 'case_id', *_COLUMNS))} FROM {Obligation._meta.db_table} "
+        f"WHERE case_id IN ({marks})"
+    )
+    return {
+        key: (
+            case,
+            *(
+                v if c is None or v is None else c(v)
+                for c, v in zip(converters, values, strict=True)
+            ),
+        )
+        for key, case, *values in rows.fetch(sql, case_ids)
+    }
+
+
+_WRITTEN = (*_COLUMNS, "evaluated_at")
 
 
 def _write(creates: list[dict[str, object]], updates: list[dict[str, object]]) -> None:

@@ -136,7 +136,8 @@ def cases_handled(ctx: Context) -> list[Award]:
             f"{ceif.HANDLER_ROLES[case.role]}案件 {case.id}"
             f"（{ceif.CASE_KINDS.get(case.kind, case.kind)}{hard}）{case.closed_on} 办结"
         )
-        awards.append(ctx.award(f"case:{case.id}", value, reason, f"case:{case.id}"))
+        # keyed by role too: a person recorded as both lead and assist of a case earns both
+        awards.append(ctx.award(f"case:{case.id}:{case.role}", value, reason, f"case:{case.id}"))
     return awards
 
 
