@@ -43,3 +43,38 @@ def base_records() -> list[dict]:
             "officers": ["P1", "P2"],
         },
     ]
+
+
+PASSWORD = "Xq7!long-enough"
+
+
+def make_user(
+    username: str,
+    *grants: tuple[str, str],
+    person: str | None = None,
+    at,
+    password: str | None = PASSWORD,
+):
+    """A user holding (role, unit id) grants, made through the accounts services as an
+    administrator would, optionally linked to a person of the org. `password=None` skips the
+    argon2 hash (half a second) for tests that sign in with `force_login`."""
+    from django.contrib.auth import get_user_model
+
+    from fazhi.apps.accounts.services import grant_role, link_person
+    from fazhi.apps.org.models import Person, Unit
+
+    user = get_user_model().objects.create_user(username, password=password)
+    for role, unit in grants:
+        grant_role(user, role, Unit.objects.get(pk=unit), by=None, at=at)
+    if person:
+        link_person(user, Person.objects.get(pk=person), by=None, at=at)
+    return user
+
+
+def signed_in(user, *, csrf: bool = False, **kwargs):
+    """A test client signed in as `user`; `csrf=True` enforces CSRF checks as a browser meets them."""
+    from django.test import Client
+
+    client = Client(**{"enforce_csrf_checks": csrf, **kwargs})
+    client.force_login(user)
+    return client

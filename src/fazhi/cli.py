@@ -130,6 +130,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
     b.add_argument("--postgres", help="PostgreSQL 管理地址（默认测 SQLite）")
+    b = bench_sub.add_parser(
+        "web",
+        help="网页负载基准：在 127.0.0.1 启动服务，并发虚拟用户访问首页、风险预警、案件页，"
+        "打印各页 p50/p95/p99（SQLite）",
+    )
+    b.add_argument("--scale", default="city", choices=["mini", "county", "city"])
+    b.add_argument("--users", type=int, default=20, help="并发虚拟用户数（默认 20）")
+    b.add_argument("--seconds", type=float, default=60, help="施加负载的秒数（默认 60）")
+    b.add_argument(
+        "--think", type=float, default=0, help="每页之间的平均思考秒数（默认 0：连续请求）"
+    )
 
     add_assessment_parsers(sub, ChineseHelpFormatter)
     return parser
@@ -378,6 +389,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench_command == "web":
+        from fazhi.bench.web import run_web_benchmark
+
+        return run_web_benchmark(
+            scale=args.scale, users=args.users, seconds=args.seconds, think=args.think
+        )
     if args.bench_command == "patrol":
         from fazhi.bench.patrol import run_patrol_benchmark
 

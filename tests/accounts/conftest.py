@@ -10,15 +10,12 @@ U1 某市公安局
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
+from tests import support
 
-from fazhi.apps.accounts.models import Role
-from fazhi.apps.accounts.services import grant_role, link_person
-from fazhi.apps.org.models import Person, Unit
 from fazhi.cli import main
 
 PASSWORD = "Xq7!long-enough"
@@ -76,20 +73,8 @@ def world(write_jsonl, capsys):
 
 @pytest.fixture
 def make_user(world):
-    """A user holding the given roles as (role, unit id) pairs, optionally linked to a person."""
-
-    def make(username: str, *grants: tuple[Role, str], person: str | None = None):
-        user = get_user_model().objects.create_user(username, password=PASSWORD)
-        for role, unit in grants:
-            grant_role(user, role, Unit.objects.get(pk=unit), by=None, at=AT)
-        if person:
-            link_person(user, Person.objects.get(pk=person), by=None, at=AT)
-        return user
-
-    return make
+    """A user holding (role, unit id) grants, optionally linked to a person (tests.support)."""
+    return partial(support.make_user, at=AT)
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+signed_in = support.signed_in

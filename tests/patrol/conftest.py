@@ -17,14 +17,12 @@ Every 拘留 also raises an XW-09 violation (no record of telling the right to a
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
+from tests import support
 
 from fazhi.apps.accounts.models import Role
-from fazhi.apps.accounts.services import grant_role, link_person
-from fazhi.apps.org.models import Person, Unit
 from fazhi.core.legaltime import SHANGHAI
 from fazhi.ingest.load import import_files
 
@@ -108,17 +106,8 @@ def world(db, write_jsonl):
 
 @pytest.fixture
 def make_user(world):
-    """A user holding (role, unit) grants, optionally linked to a person of the org."""
-
-    def make(username: str, *grants: tuple[Role, str], person: str | None = None):
-        user = get_user_model().objects.create_user(username, password=PASSWORD)
-        for role, unit in grants:
-            grant_role(user, role, Unit.objects.get(pk=unit), by=None, at=AS_OF)
-        if person:
-            link_person(user, Person.objects.get(pk=person), by=None, at=AS_OF)
-        return user
-
-    return make
+    """A user holding (role, unit id) grants, optionally linked to a person (tests.support)."""
+    return partial(support.make_user, at=AS_OF)
 
 
 @pytest.fixture
@@ -139,7 +128,4 @@ def outsider(make_user):
     return make_user("outsider", (Role.UNIT_HEAD, "U3"))
 
 
-def signed_in(user, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
+signed_in = support.signed_in

@@ -12,13 +12,13 @@ roles on U1.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from django.contrib.auth import get_user_model
+from tests import support
 from tests.accounts.conftest import AT, WORLD, signed_in  # noqa: F401
 
 from fazhi.apps.accounts.models import Role
-from fazhi.apps.accounts.services import grant_role, link_person
-from fazhi.apps.org.models import Person, Unit
 from fazhi.cli import main
 
 MORE = [
@@ -117,16 +117,8 @@ def world(write_jsonl, capsys):
 
 @pytest.fixture
 def make_user(world):
-    def make(username: str, *grants: tuple[Role, str], person: str | None = None):
-        # No password: pages are opened with force_login, and hashing one costs half a second.
-        user = get_user_model().objects.create_user(username)
-        for role, unit in grants:
-            grant_role(user, role, Unit.objects.get(pk=unit), by=None, at=AT)
-        if person:
-            link_person(user, Person.objects.get(pk=person), by=None, at=AT)
-        return user
-
-    return make
+    """A user holding (role, unit id) grants, optionally linked to a person (tests.support)."""
+    return partial(support.make_user, at=AT, password=None)
 
 
 @pytest.fixture

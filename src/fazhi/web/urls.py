@@ -59,4 +59,6 @@ urlpatterns = [
     path("api/", include("fazhi.api.urls")),
     # 风险预警, rates and 三清
     path("", include("fazhi.apps.patrol.urls")),
+    # 积分考评
+    path("", include("fazhi.apps.assessment.urls")),
 ]

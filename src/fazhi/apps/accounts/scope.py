@@ -16,6 +16,7 @@ from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from fazhi.apps.accounts.models import UNIT_SCOPE_ROLES, Grant, Role
+from fazhi.apps.assessment.models import LedgerEntry
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
 from fazhi.apps.patrol.models import Obligation, Warning
@@ -78,6 +79,17 @@ def visible_people(user: AnyUser) -> QuerySet[Person]:
 
 def visible_grids(user: AnyUser) -> QuerySet[Grid]:
     return Grid.objects.filter(unit__in=visible_units(user))
+
+
+def visible_files(user: AnyUser) -> QuerySet[Person]:
+    """People whose enforcement file (执法档案) the user may open: those of their units, and
+    themselves as the linked person (an officer reads and appeals their own points)."""
+    return Person.objects.filter(Q(unit__in=visible_units(user)) | Q(account__user_id=user.pk))
+
+
+def visible_ledger(user: AnyUser) -> QuerySet[LedgerEntry]:
+    """Points ledger entries of the people whose files the user may open."""
+    return LedgerEntry.objects.filter(person__in=visible_files(user).values("pk"))
 
 
 def sees_imports(user: AnyUser) -> bool:

@@ -2,16 +2,14 @@
 `AuditAction`; a new action needs no migration). On SQLite Django rebuilds the table to
 alter a column, which drops its triggers: they are created again here."""
 
-from importlib import import_module
-
 from django.db import migrations, models
 
-append_only = import_module("fazhi.apps.audit.migrations.0002_chain_head_and_append_only")
+from fazhi.apps.append_only import AUDIT_LOG
 
 
 def sqlite_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for sql in append_only.SQLITE_SQL:
+        for sql in AUDIT_LOG.statements("sqlite"):
             schema_editor.execute(sql)
 
 
