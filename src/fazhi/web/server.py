@@ -14,7 +14,7 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     from waitress import serve as waitress_serve
 
     if scheduler:
-        from fazhi.apps.patrol.scheduler import start_scheduler
+        from fazhi.scheduler import start_scheduler
 
         start_scheduler()
     waitress_serve(get_wsgi_application(), host=host, port=port, threads=8, ident="fazhi")

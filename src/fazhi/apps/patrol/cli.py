@@ -60,7 +60,7 @@ def cmd_tick(args: argparse.Namespace, now: datetime) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace, now: datetime) -> int:
-    from fazhi.apps.patrol.scheduler import start_scheduler
+    from fazhi.scheduler import start_scheduler
 
     scheduler = start_scheduler(seconds=args.seconds, background=False)
     try:
