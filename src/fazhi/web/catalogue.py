@@ -4,11 +4,10 @@ directory the patrol uses (`FAZHI_CATALOG_DIR`, else the repository's `catalog/`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from types import MappingProxyType
 
-from fazhi.config import catalogue_dir
-from fazhi.core.catalog import AREAS, Catalogue, ControlPoint, Level, load_catalogue
+from fazhi.apps.patrol.derive import shipped_catalogue
+from fazhi.core.catalog import AREAS, ControlPoint, Level
 
 LEVEL_LABELS: Mapping[Level, str] = MappingProxyType(
     {Level.LOW: "低", Level.MEDIUM: "中", Level.HIGH: "高", Level.CRITICAL: "严重"}
@@ -27,10 +26,8 @@ ROLE_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
-@cache
-def catalogue() -> Catalogue:
-    """Raises CatalogueInvalid (with every error) if the files are broken."""
-    return load_catalogue(catalogue_dir())
+# the same cached load the patrol judges with: one catalogue per process
+catalogue = shipped_catalogue
 
 
 def by_area() -> list[tuple[str, str, list[ControlPoint]]]:

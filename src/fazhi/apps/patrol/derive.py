@@ -65,10 +65,16 @@ def _catalogue_at(root: Path) -> Catalogue:
     return load_catalogue(root)
 
 
+def shipped_catalogue() -> Catalogue:
+    """The catalogue as shipped (`FAZHI_CATALOG_DIR`, else the repository's), loaded once per
+    process and directory; raises CatalogueInvalid with every error if the files are broken."""
+    return _catalogue_at(catalogue_dir())
+
+
 def catalogue() -> Catalogue:
     """The shipped catalogue with the bureau's 内部标准 thresholds applied to the
     立即/及时 points (`InternalStandard`, hours)."""
-    base = _catalogue_at(catalogue_dir())
+    base = shipped_catalogue()
     standards = tuple(sorted(internal_standards().items()))
     if not standards:
         return base
