@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from fazhi.api.cli import add_parser as add_token_parser
+from fazhi.api.cli import cmd_token
 from fazhi.apps.assessment.cli import HANDLERS as ASSESSMENT_HANDLERS
 from fazhi.apps.assessment.cli import add_parsers as add_assessment_parsers
 from fazhi.apps.patrol.cli import STORE_COMMANDS
@@ -35,7 +37,8 @@ def migrate(verbosity: int = 0) -> None:
 
 class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        return super().add_usage(usage, actions, groups, prefix or "用法：")
+        # argparse passes "" for subcommands' own usage lines: only None means "no prefix yet"
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     add_assessment_parsers(sub, ChineseHelpFormatter)
+    add_token_parser(sub)
     return parser
 
 
@@ -420,6 +424,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "patrol": cmd_patrol,
     "bench": cmd_bench,
     **ASSESSMENT_HANDLERS,
+    "token": cmd_token,
 }
 
 if __name__ == "__main__":  # python -m fazhi.cli

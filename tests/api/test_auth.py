@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 
 import pytest
 from django.test import Client
 from tests.api.conftest import signed_in
 
-from fazhi.api.cli import add_parser, cmd_token
 from fazhi.api.models import ApiToken
 from fazhi.apps.audit.models import AuditEntry
+from fazhi.cli import main
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +18,8 @@ UNIT = '[{"type": "unit", "id": "U9", "name": "丙派出所", "kind": "station",
 
 
 def fazhi_token(*args: str) -> int:
-    """`fazhi token …` through the subcommand's own parser and handler."""
-    parser = argparse.ArgumentParser(prog="fazhi")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    return cmd_token(parser.parse_args(["token", *args]))
+    """`fazhi token …` as the command line runs it."""
+    return main(["token", *args])
 
 
 def new_token(username: str, capsys) -> str:

@@ -100,8 +100,11 @@ def test_another_body_type_is_refused(legal):
     assert "application/x-ndjson" in response.json()["detail"]
 
 
-def test_roles_that_may_not_import_are_refused_and_nothing_is_stored(insider, outsider):
-    for user in (insider, outsider):
+def test_roles_that_may_not_import_are_refused_and_nothing_is_stored(
+    insider, outsider, make_user
+):
+    leader = make_user("leader", (Role.BUREAU_LEADER, "U1"))  # as on the 数据导入 page
+    for user in (insider, outsider, leader):
         response = post_json(signed_in(user), [{**NEW_EVENT, "id": f"X-{user.username}"}])
         assert response.status_code == 403
         assert response.json() == {"detail": "您的角色无权导入数据。"}
