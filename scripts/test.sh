@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 运行全部测试：先在 SQLite 上，再在本脚本自行启动的 PostgreSQL 15 临时集群上。
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+ensure_chromium  # Debian 的 chromium 与中文字体，供浏览器测试使用（已装则跳过）
 source scripts/postgres.sh
 start_postgres
 
