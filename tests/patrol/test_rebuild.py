@@ -48,6 +48,7 @@ def test_rebuild_equals_incremental_on_a_generated_bureau(
     bureau, tmp_path, monkeypatch, inline_limit
 ):
     monkeypatch.setattr(derive, "INLINE_LIMIT", inline_limit)
+    monkeypatch.setattr(derive, "PARAMETERS", 7)  # statements over many ids come in parts
     for files in _split_by_time(bureau, tmp_path / "batches"):
         outcome = import_files(files, actor="tester", as_of=AS_OF, workers=0)
         assert not outcome.problems

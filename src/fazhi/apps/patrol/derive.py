@@ -51,6 +51,7 @@ SYSTEM_ACTOR = "patrol"
 CHUNK = 1000
 PRELOAD_OVER = 200
 INLINE_LIMIT = 200
+PARAMETERS = 5000  # ids in one IN (...) list
 
 _FINAL = {
     DutyState.MET: ObligationState.MET,
@@ -140,14 +141,16 @@ def supplied(now_names: Iterable[str] = ()) -> tuple[frozenset[str], bool]:
 
 def cases_involving(person_ids: set[str]) -> set[str]:
     """The cases these persons handle or acted in (as an event's officer)."""
-    if not person_ids:
-        return set()
-    ids = sorted(person_ids)
-    found = set(CaseHandler.objects.filter(person_id__in=ids).values_list("case_id", flat=True))
+    found: set[str] = set()
     officers = "officers::text" if connection.vendor == "postgresql" else "officers"
-    where = " OR ".join([f"{officers} LIKE %s"] * len(ids))
-    sql = f"SELECT DISTINCT case_id FROM {Event._meta.db_table} WHERE {where}"
-    found.update(case for (case,) in Rows().fetch(sql, [f'%"{i}"%' for i in ids]))
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), PARAMETERS // 10):  # the LIKE list is the costly part
+        part = ids[start : start + PARAMETERS // 10]
+        handled = CaseHandler.objects.filter(person_id__in=part)
+        found.update(handled.values_list("case_id", flat=True))
+        where = " OR ".join([f"{officers} LIKE %s"] * len(part))
+        sql = f"SELECT DISTINCT case_id FROM {Event._meta.db_table} WHERE {where}"
+        found.update(case for (case,) in Rows().fetch(sql, [f'%"{i}"%' for i in part]))
     return found
 
 
@@ -159,7 +162,7 @@ def records_changed(
     its cases pending instead, to be derived in parallel once the batch is committed
     (`rebuild.evaluate_pending`). Returns how many cases are left pending."""
     _, grew = supplied(names)
-    if grew and Case.objects.exclude(pk__in=case_ids).exists():
+    if grew and Case.objects.count() > len(case_ids):  # the changed cases all exist
         # a needs-data point just became active: every stored case is judged anew
         case_ids = set(Case.objects.values_list("pk", flat=True))
     if len(case_ids) <= INLINE_LIMIT:
@@ -167,7 +170,10 @@ def records_changed(
             reevaluate(case_ids, now, actor=actor)
         return 0
     ids = sorted(case_ids)
-    PendingCase.objects.filter(case_id__in=ids).delete()
+    # a city batch marks 300,000 cases: bound each statement's parameters (SQLite and
+    # PostgreSQL both cap them)
+    for start in range(0, len(ids), PARAMETERS):
+        PendingCase.objects.filter(case_id__in=ids[start : start + PARAMETERS]).delete()
     bulk_insert(PendingCase._meta.db_table, ("case_id",), [(i,) for i in ids])
     return len(ids)
 
@@ -198,7 +204,7 @@ def reevaluate(
         if neighbours:
             timelines += load_timelines(neighbours, now, overlap, units)
         names, grew = supplied(supplied_names(e for t in timelines for e in t.events))
-        if grew and Case.objects.exclude(pk__in=[t.case.id for t in timelines]).exists():
+        if grew and Case.objects.count() > len(timelines):
             # A needs-data point just became active: every stored case is judged anew.
             return reevaluate(
                 Case.objects.values_list("pk", flat=True), now, actor=actor, cat=cat, cal=cal
