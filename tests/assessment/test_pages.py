@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -17,6 +18,7 @@ from fazhi.apps.accounts.models import Role
 from fazhi.apps.accounts.services import link_person
 from fazhi.apps.assessment import services
 from fazhi.apps.assessment.models import Appeal, AppealStatus, EntryKind, Inspection, LedgerEntry
+from fazhi.apps.assessment.schemes import schemes_dir
 from fazhi.apps.audit.models import AuditEntry
 from fazhi.apps.org.models import Person
 
@@ -105,7 +107,9 @@ def test_the_outsider_gets_404_on_another_stations_file_and_never_sees_its_peopl
     body = text(client.get(RANKING))
     assert "王某" not in body and "李某" not in body
     entry = short_shift_entry()
-    assert client.post(f"/assessment/entries/{entry.pk}/appeal/", {"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/assessment/entries/{entry.pk}/appeal/", {"reason": "x"}).status_code == 404
+    )
     appeal = services.file_appeal(entry, reason="当日坐堂 8 小时", actor="m1", at=AT)
     response = client.post(
         f"/assessment/appeals/{appeal.pk}/decide/", {"upheld": "yes", "decision": "成立"}
@@ -124,7 +128,7 @@ def test_the_insider_reads_the_ranking_with_movement_and_links_to_each_file(user
     )
     # 派出所民警 P2 4, P1 3.5, C1 0; the 中层干部 M1 ranked apart
     assert rows == [("1", "M1"), ("1", "P2"), ("2", "P1"), ("3", "C1")]
-    assert '<td class="num">3.5</td><td>新</td>' in body  # first period: everyone is new
+    assert '<td class="num">3.50</td><td>新</td>' in body  # first period: everyone is new
     assert "孙某" not in body  # 交警大队 is not in the head's subtree
 
 
@@ -164,12 +168,28 @@ def test_the_export_is_an_xlsx_of_the_filtered_ranking_and_is_audited(users):
     assert AuditEntry.objects.filter(action="export", object_type="ranking", actor="head").exists()
 
 
+def test_the_legal_department_over_everyone_scores_a_period_from_the_page(users):
+    url = "/assessment/?scheme=case_handling&period=2026-04"
+    head = signed_in(users["head"])
+    assert "该期尚未计分" in text(head.get(url)) and "按现行方案计分" not in text(head.get(url))
+    form = {"scheme": "case_handling", "period": "2026-04"}
+    assert head.post("/assessment/recompute/", form).status_code == 403
+    legal = signed_in(users["legal"])
+    assert "按现行方案计分" in text(legal.get(url))
+    done = text(legal.post("/assessment/recompute/", form, follow=True))
+    assert "执法办案积分 2026-04 已计分：新增 0 条，冲销 0 条。" in done
+    assert "该期尚未计分" not in done  # the snapshots of every group were taken
+    wrong = text(legal.post("/assessment/recompute/", {**form, "period": "2026-4"}, follow=True))
+    assert "期间 &#x27;2026-4&#x27; 格式无效" in wrong
+
+
 # --- 执法档案 ----------------------------------------------------------------------------------
 
 
 def test_the_file_shows_cases_ledger_with_sources_warnings_and_rank_history(users):
     body = text(signed_in(users["head"]).get("/assessment/people/P1/?period=2026-03"))
     assert "执法档案：王某" in body
+    assert "共 4 条。执法办案积分 <strong>3.50</strong> 分" in body
     assert re.findall(r"<td>(主办|协办)</td>", body) == ["协办", "主办"]  # X1 (03-02), A1 (03-01)
     assert "主办案件 A1（刑事案件）2026-03-20 办结：+3" in body
     assert '<a href="/cases/A1/">案件 A1</a>' in body
@@ -177,11 +197,13 @@ def test_the_file_shows_cases_ledger_with_sources_warnings_and_rank_history(user
     assert "LA-01" in body  # the warning itself
     assert re.search(r"<td>执法办案积分</td><td>2026-03</td><td class=\"num\">3.50</td>", body)
     assert "@media print" in body and "window.print()" in body
-    assert "<form class=\"appeal\"" not in body  # only the person appeals their own points
+    assert '<form class="appeal"' not in body  # only the person appeals their own points
 
 
 def test_an_officer_reads_their_own_file_but_no_one_elses(users):
     client = signed_in(users["p1"])
+    assert client.get("/assessment/").url == "/assessment/people/P1/"  # 考评 in the navigation
+    assert client.get("/assessment/export/?period=2026-03").status_code == 403
     assert "执法档案：王某" in text(client.get("/assessment/people/P1/?period=2026-03"))
     assert client.get("/assessment/people/P2/").status_code == 404
 
@@ -216,7 +238,10 @@ def test_the_person_appeals_and_the_legal_department_upholds_through_the_service
 def test_only_the_person_files_and_only_the_legal_department_decides(users):
     entry = short_shift_entry()
     head = signed_in(users["head"])
-    assert head.post(f"/assessment/entries/{entry.pk}/appeal/", {"reason": "代为申诉"}).status_code == 403
+    assert (
+        head.post(f"/assessment/entries/{entry.pk}/appeal/", {"reason": "代为申诉"}).status_code
+        == 403
+    )
     appeal = services.file_appeal(entry, reason="当日坐堂 8 小时", actor="m1", at=AT)
     assert "提交处理" not in text(head.get("/assessment/appeals/"))
     response = head.post(
@@ -244,7 +269,10 @@ def test_writes_without_the_csrf_token_are_refused(users):
     assert own.post(f"/assessment/entries/{entry.pk}/appeal/", {"reason": "x"}).status_code == 403
     legal = signed_in(users["legal"], csrf=True)
     assert legal.post("/assessment/inspections/", inspection_form()).status_code == 403
+    recompute = {"scheme": "case_handling", "period": "2026-04"}
+    assert legal.post("/assessment/recompute/", recompute).status_code == 403
     assert not Appeal.objects.exists() and not Inspection.objects.exists()
+    assert not LedgerEntry.objects.filter(period="2026-04").exists()
 
 
 # --- inspections -------------------------------------------------------------------------------
@@ -291,7 +319,9 @@ def test_inspection_errors_name_the_field_and_reason_in_chinese(users):
     body = text(client.post("/assessment/inspections/", inspection_form(person="ZZ")))
     assert "被评查人编号：人员 &#x27;ZZ&#x27; 不存在或不在您的管辖范围内" in body
     body = text(client.post("/assessment/inspections/", inspection_form(item="case_handling:Q1")))
-    assert "评查项目：" in body  # an automatic item is not offered
+    assert "评查项目：选择一个有效的选项。 case_handling:Q1 不在可用的选项中。" in body  # automatic
+    body = text(client.post("/assessment/inspections/", inspection_form(day="2026-02-30")))
+    assert "评查日期：输入一个有效的日期。" in body
     assert not Inspection.objects.exists()
 
 
@@ -310,13 +340,19 @@ def test_only_the_legal_department_enters_inspections(users):
 def test_the_schemes_browser_shows_items_caps_deductions_seed_and_examples(users):
     client = signed_in(users["p1"])
     listing = text(client.get("/assessment/schemes/"))
-    for name in ("执法办案积分", "学法积分", "中层干部执法履职评查", "社区民警任务清单", "交警铁骑勤务"):
+    for name in (
+        "执法办案积分",
+        "学法积分",
+        "中层干部执法履职评查",
+        "社区民警任务清单",
+        "交警铁骑勤务",
+    ):
         assert name in listing
     body = text(client.get("/assessment/schemes/middle_manager_duty/2026/"))
     assert "值班当日高峰时段坐堂不少于 8 小时" in body and "值班坐堂" in body
     assert "000_6a5e4927f54c54ea.txt" in body and "在接处警大厅或指挥室坐堂不少于8小时" in body
     assert "轻微 -1；一般 -2；较重 -4；严重 -8" in body
-    assert "30 日内整改到位并经核实" in body
+    assert "30 日内整改到位并经核实，返还扣分的 50%，每期最多 10 分" in body
     assert "<h3>回血每季最多 10 分，总分扣完为止（2026-Q1）</h3>" in body  # an example
     assert client.get("/assessment/schemes/middle_manager_duty/1999/").status_code == 404
 
@@ -330,7 +366,10 @@ def test_the_what_if_page_shows_who_moves_without_writing(users):
     before = LedgerEntry.objects.count()
     body = text(client.post("/assessment/whatif/", {"period": "2026-03", "draft": edited}))
     assert "有变化的人员 <strong>2</strong> 人" in body
-    moved = re.findall(r'<td class="mono">(\w+)</td><td>[^<]*</td>\s*<td class="num">(\d)</td><td class="num">(\d)</td>', body)
+    moved = re.findall(
+        r'<td class="mono">(\w+)</td><td>[^<]*</td>\s*<td class="num">(\d)</td><td class="num">(\d)</td>',
+        body,
+    )
     assert moved == [("P1", "2", "1"), ("P2", "1", "2")]
     assert LedgerEntry.objects.count() == before
     broken = text(
@@ -347,3 +386,18 @@ def test_the_navigation_offers_the_assessment_to_unit_roles(users):
 def test_people_outside_the_org_are_unknown_to_the_file(users):
     assert Person.objects.filter(pk="NOBODY").count() == 0
     assert signed_in(users["legal"]).get("/assessment/people/NOBODY/").status_code == 404
+
+
+def test_an_uploaded_draft_is_read_as_utf8_text(users):
+    client = signed_in(users["legal"])
+    draft = (schemes_dir() / "case_handling.yaml").read_text(encoding="utf-8")
+    upload = SimpleUploadedFile(
+        "执法办案积分-草稿.yaml", draft.replace("lead: 2\n", "lead: 4\n").encode("utf-8")
+    )
+    body = text(client.post("/assessment/whatif/", {"period": "2026-03", "upload": upload}))
+    assert "有变化的人员 <strong>2</strong> 人" in body
+    latin = SimpleUploadedFile("draft.yaml", "name: 执法".encode("gb18030"))
+    refused = text(client.post("/assessment/whatif/", {"period": "2026-03", "upload": latin}))
+    assert "或上传 YAML 文件：文件 draft.yaml 不是 UTF-8 编码的文本" in refused
+    empty = text(client.post("/assessment/whatif/", {"period": "2026-03", "draft": " "}))
+    assert "方案草稿（YAML）：请填写或上传方案草稿" in empty

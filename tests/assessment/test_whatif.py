@@ -53,7 +53,11 @@ def test_doubling_the_lead_points_moves_exactly_the_two_officers_the_hand_count_
 
 
 def test_the_what_if_writes_nothing(scored):
-    counts = (LedgerEntry.objects.count(), RankingSnapshot.objects.count(), AuditEntry.objects.count())
+    counts = (
+        LedgerEntry.objects.count(),
+        RankingSnapshot.objects.count(),
+        AuditEntry.objects.count(),
+    )
     what_if(doubled_lead(), "2026-03")
     assert counts == (
         LedgerEntry.objects.count(),
@@ -75,8 +79,10 @@ def test_an_upheld_correction_stays_out_of_the_draft_as_it_stays_off_the_ledger(
 
 
 def test_a_broken_draft_is_refused_with_the_line_and_reason_of_each_error(scored):
-    text = shipped().replace("kind: case_timeliness", "kind: speed").replace(
-        "ties: [fewer_deductions, more_additions]", "ties: [luck]"
+    text = (
+        shipped()
+        .replace("kind: case_timeliness", "kind: speed")
+        .replace("ties: [fewer_deductions, more_additions]", "ties: [luck]")
     )
     with pytest.raises(DraftInvalid) as error:
         what_if(text, "2026-03")

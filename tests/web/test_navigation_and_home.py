@@ -27,10 +27,10 @@ WARNINGS = ["风险预警"] if hooks.optional_url("warning_list") else []
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("officer", ["首页", *WARNINGS, "案件"]),
-        ("head", ["首页", *WARNINGS, "案件", "人员"]),
-        ("legal", ["首页", *WARNINGS, "案件", "人员", "数据导入", "系统管理"]),
-        ("leader", ["首页", *WARNINGS, "案件", "人员", "系统管理"]),
+        ("officer", ["首页", *WARNINGS, "案件", "考评"]),
+        ("head", ["首页", *WARNINGS, "案件", "人员", "考评"]),
+        ("legal", ["首页", *WARNINGS, "案件", "人员", "考评", "数据导入", "系统管理"]),
+        ("leader", ["首页", *WARNINGS, "案件", "人员", "考评", "系统管理"]),
         ("auditor", ["首页", "审计"]),
         ("security", ["首页", "系统管理"]),
         ("system", ["首页", "数据导入", "系统管理"]),

@@ -16,7 +16,7 @@ SECTIONS: tuple[tuple[str, str, Page | None], ...] = (
     ("风险预警", "warning_list", Page.CASES),  # the patrol's pages; shown once the route exists
     ("案件", "case_list", Page.CASES),
     ("人员", "person_list", Page.PEOPLE),
-    ("考评", "assessment_ranking", Page.PEOPLE),
+    ("考评", "assessment_ranking", Page.CASES),  # an officer lands on their own file
     ("数据导入", "import_list", Page.IMPORTS),
     ("系统管理", "system_index", Page.SYSTEM),
     ("审计", "audit_log", Page.AUDIT),

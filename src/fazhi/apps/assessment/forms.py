@@ -54,7 +54,9 @@ def manual_item_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     for s in shipped_schemes():
         if s.in_force.valid_to is not None:
             continue
-        items = [(f"{s.code}:{i.code}", f"{i.code} {i.name}") for i in s.items if i.kind == "manual"]
+        items = [
+            (f"{s.code}:{i.code}", f"{i.code} {i.name}") for i in s.items if i.kind == "manual"
+        ]
         if items:
             groups[s.name] = items
     return list(groups.items())
@@ -72,8 +74,12 @@ class InspectionForm(forms.Form):
         required=False,
         choices=[("", "未发现问题"), *((s.value, s.label) for s in Severity)],
     )
-    finding = forms.CharField(label="发现问题", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label="证据说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    finding = forms.CharField(
+        label="发现问题", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label="证据说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     inspector = forms.CharField(label="评查人编号", max_length=64)
 
     def __init__(self, data: Any = None, *, people: QuerySet[Person], today: date) -> None:

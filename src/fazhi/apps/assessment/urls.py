@@ -4,6 +4,7 @@ from fazhi.apps.assessment import views
 
 urlpatterns = [
     path("assessment/", views.ranking_page, name="assessment_ranking"),
+    path("assessment/recompute/", views.ranking_recompute, name="assessment_recompute"),
     path("assessment/export/", views.ranking_export, name="assessment_ranking_export"),
     path("assessment/people/<str:person_id>/", views.person_file, name="assessment_person_file"),
     path("assessment/schemes/", views.scheme_list, name="assessment_scheme_list"),
@@ -13,7 +14,11 @@ urlpatterns = [
         name="assessment_scheme_detail",
     ),
     path("assessment/inspections/", views.inspection_new, name="assessment_inspection_new"),
-    path("assessment/entries/<int:entry_id>/appeal/", views.appeal_file, name="assessment_appeal_file"),
+    path(
+        "assessment/entries/<int:entry_id>/appeal/",
+        views.appeal_file,
+        name="assessment_appeal_file",
+    ),
     path("assessment/appeals/", views.appeal_list, name="assessment_appeal_list"),
     path(
         "assessment/appeals/<int:appeal_id>/decide/",

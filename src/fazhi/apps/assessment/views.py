@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,8 +44,10 @@ from fazhi.apps.assessment.models import (
     Inspection,
     LedgerEntry,
     RankingRow,
+    RankingSnapshot,
 )
 from fazhi.apps.assessment.schemes import period_of, scheme_for, schemes_dir, shipped_schemes
+from fazhi.apps.assessment.store import people
 from fazhi.apps.assessment.whatif import DraftInvalid, what_if
 from fazhi.apps.audit.chain import Change, record
 from fazhi.apps.audit.models import AuditAction
@@ -55,8 +58,9 @@ from fazhi.core import ceif
 from fazhi.core.records import canonical_json
 from fazhi.core.scoring import KINDS, InspectionMethod, Scheme, Severity
 from fazhi.core.scoring.method import describe
-from fazhi.web.access import Page, page_for
+from fazhi.web.access import Page, may_use, page_for
 from fazhi.web.hooks import optional_url
+from fazhi.web.listing import page_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_SCHEME = "case_handling"
@@ -142,19 +146,68 @@ def _ranking(request: HttpRequest) -> RankingResult:
         )
         for line in kept
     ]
-    computed = selectors.is_computed(scheme.code, period.text)
+    computed = _scored(scheme.code, period.text)
     return RankingResult(form, scheme, period.text, computed, rows)
 
 
+def _scored(code: str, period: str) -> bool:
+    """A period is scored once it has entries or, where nobody earned anything, a snapshot."""
+    snapshots = RankingSnapshot.objects.filter(scheme=code, period=period)
+    return selectors.is_computed(code, period) or snapshots.exists()
 
-@page_for(Page.PEOPLE)
+
+@page_for(Page.CASES)
 def ranking_page(request: HttpRequest) -> HttpResponse:
+    """The 成绩单 for those who see people; an officer, who sees no one else, is taken to their
+    own file."""
+    if not may_use(request, Page.PEOPLE):
+        own = Person.objects.filter(account__user_id=request.user.pk).first()
+        if own is None:
+            raise PermissionDenied("您没有使用此页面的权限。")
+        return redirect("assessment_person_file", person_id=own.pk)
     result = _ranking(request)
+    scheme = result.scheme
     return render(
         request,
         "assessment/ranking.html",
-        {"result": result, "form": result.form, "query": request.GET.urlencode()},
+        {
+            "result": result,
+            "form": result.form,
+            "query": request.GET.urlencode(),
+            "may_recompute": scheme is not None and may_recompute(request.user, scheme),
+        },
     )
+
+
+def may_recompute(user: Any, scheme: Scheme) -> bool:
+    """Recomputing posts to everyone's ledger: only a legal department over every person the
+    scheme assesses."""
+    units = {p.unit for p in people(scheme)}
+    covered = set(legal_department_units(user).values_list("descendant_id", flat=True))
+    return bool(covered) and units <= covered
+
+
+@require_POST
+@page_for(Page.PEOPLE)
+def ranking_recompute(request: HttpRequest) -> HttpResponse:
+    """计分: score the scheme and period from the store through the services (audited)."""
+    code, period = request.POST.get("scheme", ""), request.POST.get("period", "")
+    back = f"{reverse('assessment_ranking')}?{urlencode({'scheme': code, 'period': period})}"
+    try:
+        scheme = scheme_for(code, period_of(period))
+        if not may_recompute(request.user, scheme):
+            raise PermissionDenied("只有覆盖全部参评人员的法制部门可以计分。")
+        done = services.recompute(
+            code, period, actor=request.user.get_username(), at=timezone.now()
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{scheme.name} {done.period} 已计分：新增 {done.posted} 条，冲销 {done.reversed} 条。",
+        )
+    return redirect(back)
 
 
 EXPORT_COLUMNS = (("名次", 8), ("人员编号", 14), ("姓名", 10), ("单位", 24), ("排名范围", 16))
@@ -196,9 +249,11 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     """The 成绩单 as filtered, as .xlsx; the export is on the audit trail."""
     result = _ranking(request)
     if result.scheme is None:
-        messages.error(request, "筛选条件有误，无法导出：" + "；".join(
-            m for errors in result.form.errors.values() for m in errors
-        ))
+        messages.error(
+            request,
+            "筛选条件有误，无法导出："
+            + "；".join(m for errors in result.form.errors.values() for m in errors),
+        )
         return redirect(f"{reverse('assessment_ranking')}?{request.GET.urlencode()}")
     _audit_export(request, "ranking", len(result.rows))
     response = HttpResponse(ranking_workbook(result), content_type=XLSX)
@@ -210,6 +265,20 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
 # --- 执法档案 ----------------------------------------------------------------------------------
 
 
+# The records a ledger entry links to (`<kind>:<id>`, as the scorers write them).
+SOURCE_LABELS = {
+    "case": "案件",
+    "warning": "预警",
+    "inspection": "评查",
+    "duty_shift": "值班",
+    "exam": "考试",
+    "study": "学法",
+    "task": "任务",
+    "patrol_log": "巡逻",
+    "quota": "办案任务",
+}
+
+
 def _source_link(source: str) -> dict[str, str | None]:
     """`case:A1` → the case page, `warning:7` → the warning page; other sources as text."""
     kind, _, ident = source.partition(":")
@@ -218,9 +287,7 @@ def _source_link(source: str) -> dict[str, str | None]:
         url = optional_url("case_detail", ident)
     elif kind == "warning" and ident.isdigit():
         url = optional_url("warning_detail", int(ident))
-    labels = {"case": "案件", "warning": "预警", "inspection": "评查", "duty_shift": "值班",
-              "exam": "考试", "study": "学法", "task": "任务", "patrol_log": "巡逻", "quota": "办案任务"}
-    return {"text": f"{labels.get(kind, kind)} {ident}", "url": url}
+    return {"text": f"{SOURCE_LABELS.get(kind, kind)} {ident}", "url": url}
 
 
 @dataclass(frozen=True)
@@ -258,6 +325,14 @@ def _entries(user: Any, person: Person, period: str, own: bool) -> list[EntryVie
         )
         for e in rows
     ]
+
+
+def _totals(entries: list[EntryView]) -> list[tuple[str, Decimal]]:
+    """Each scheme's score for the period: the sum of its entries."""
+    totals: dict[str, Decimal] = {}
+    for v in entries:
+        totals[v.scheme] = totals.get(v.scheme, Decimal(0)) + v.entry.points
+    return list(totals.items())
 
 
 def _rank_history(person: Person) -> list[dict[str, Any]]:
@@ -300,13 +375,13 @@ def person_file(request: HttpRequest, person_id: str) -> HttpResponse:
             "person": person,
             "period": period,
             "entries": entries,
-            "total": sum((v.entry.points for v in entries), Decimal(0)),
+            "totals": _totals(entries),
             "cases": _handled_cases(user, person),
             "warnings": list(warnings.select_related("unit")[:FILE_ROWS]),
             "exams": list(
-                ExamScore.objects.filter(person=person).select_related("exam").order_by(
-                    "-exam__day"
-                )
+                ExamScore.objects.filter(person=person)
+                .select_related("exam")
+                .order_by("-exam__day")
             ),
             "history": _rank_history(person),
             "appeal_form": AppealForm() if own else None,
@@ -352,10 +427,9 @@ def scheme_detail(request: HttpRequest, code: str, version: str) -> HttpResponse
             "items": items,
             "severities": [(s.label, p) for s, p in scheme.severities.items()],
             "periods": "、".join(k.label for k in scheme.periods),
-            "sequences": "、".join(
-                ceif.SEQUENCES.get(s, s) for s in scheme.population.sequences
-            ),
+            "sequences": "、".join(ceif.SEQUENCES.get(s, s) for s in scheme.population.sequences),
             "rank_by": {"sequence": "序列", "unit": "单位", "grid": "网格"}[scheme.rank_by],
+            "recovery_share": f"{scheme.recovery.share * 100:.0f}%" if scheme.recovery else "",
         },
     )
 
@@ -370,10 +444,9 @@ def legal_department_units(user: Any) -> QuerySet[UnitClosure, dict[str, Any]]:
 
 
 def _inspectable(user: Any) -> QuerySet[Person]:
-    people = Person.objects.filter(unit__in=legal_department_units(user))
-    if not people.exists():
+    if not Grant.objects.filter(user_id=user.pk, role=Role.LEGAL_DEPARTMENT).exists():
         raise PermissionDenied("只有法制部门可以录入履职评查。")
-    return people
+    return Person.objects.filter(unit__in=legal_department_units(user))
 
 
 @page_for(Page.CASES)
@@ -381,7 +454,9 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     """录入评查: the legal department records one check, through the services (audited)."""
     people = _inspectable(request.user)
     today = timezone.localdate()
-    form = InspectionForm(request.POST if request.method == "POST" else None, people=people, today=today)
+    form = InspectionForm(
+        request.POST if request.method == "POST" else None, people=people, today=today
+    )
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
         scheme, item = v["item"]
@@ -460,11 +535,12 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
     deciding = Grant.objects.filter(user_id=request.user.pk, role=Role.LEGAL_DEPARTMENT).exists()
     names = {s.code: s.name for s in shipped_schemes()}
-    rows = [{"appeal": a, "scheme": names.get(a.entry.scheme, a.entry.scheme)} for a in appeals[:500]]
+    paging = page_of(request, appeals)
+    rows = [{"appeal": a, "scheme": names.get(a.entry.scheme, a.entry.scheme)} for a in paging.rows]
     return render(
         request,
         "assessment/appeal_list.html",
-        {"rows": rows, "deciding": deciding, "form": DecisionForm()},
+        {"rows": rows, "paging": paging, "deciding": deciding, "form": DecisionForm()},
     )
 
 
@@ -472,7 +548,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @page_for(Page.CASES)
 def appeal_decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """The legal department decides; the service refuses anyone else (403)."""
-    appeal = get_object_or_404(_visible_appeals(request.user).select_related("entry__person"), pk=appeal_id)
+    appeal = get_object_or_404(
+        _visible_appeals(request.user).select_related("entry__person"), pk=appeal_id
+    )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"第 {appeal.pk} 号申诉 decision：须选择处理结果并写明处理意见")

@@ -130,16 +130,17 @@ def what_if(draft_text: str, period_text: str) -> WhatIf:
         for group, ranked in rank_scorecards(draft, cards.values()).items()
         for r in ranked
     }
+    identity = {c.person.id: (c.person.name, c.person.unit) for c in cards.values()}
+    identity |= {line.person: (line.name, line.unit) for line in before.values()}
     rows = []
-    for pid in before.keys() | after.keys():
+    for pid, (name, unit) in identity.items():
         old = before.get(pid)
         group, new = after.get(pid, (old.group if old else "", None))
-        person = cards[pid].person if pid in cards else None
         rows.append(
             Move(
                 pid,
-                old.name if old else person.name,  # type: ignore[union-attr]
-                old.unit if old else person.unit,  # type: ignore[union-attr]
+                name,
+                unit,
                 group,
                 old.rank if old else None,
                 new.rank if new else None,
