@@ -9,9 +9,7 @@ import pytest
 from tests.web.conftest import signed_in
 
 from fazhi.apps.cases.models import Case
-from fazhi.web import hooks
 from fazhi.web.case_status import status_key, with_status
-from fazhi.web.views import cases as case_views
 
 pytestmark = pytest.mark.django_db
 CASE_LINK = re.compile(r'<a href="/cases/([\w-]+)/">')
@@ -116,25 +114,7 @@ def test_the_case_page_reads_in_a_fixed_number_of_queries(users, django_assert_m
         assert client.get("/cases/A1/").status_code == 200
 
 
-def test_the_patrol_plugs_its_template_and_context_into_the_case_page(
-    users, monkeypatch, tmp_path, settings
-):
-    folder = tmp_path / "templates" / "fazhi" / "patrol"
-    folder.mkdir(parents=True)
-    (folder / "_case_obligations.html").write_text(
-        "<section>义务 {{ case.pk }} {{ due }}</section>"
-    )
-    monkeypatch.setattr(case_views, "CASE_CONTEXT", [lambda request, case: {"due": 3}])
-    hooks.optional_template.cache_clear()
-    monkeypatch.setattr(hooks, "CASE_OBLIGATIONS", "fazhi/patrol/_case_obligations.html")
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    try:
-        assert (
-            "<section>义务 A1 3</section>"
-            in signed_in(users["head"]).get("/cases/A1/").content.decode()
-        )
-    finally:
-        hooks.optional_template.cache_clear()
-    assert hooks.optional_template("fazhi/patrol/no-such-template.html") is None
+def test_the_case_page_shows_the_cases_obligations(users):
+    page = signed_in(users["head"]).get("/cases/A1/").content.decode()
+    assert "法定义务与预警" in page
+    assert "JL-01" in page or "本案尚无法定义务" in page

@@ -7,10 +7,7 @@ import json
 import re
 
 import pytest
-from django.test import RequestFactory
 from tests.web.conftest import signed_in
-
-from fazhi.web import hooks, navigation
 
 pytestmark = pytest.mark.django_db
 NAV = re.compile(r'<nav class="sections".*?</nav>', re.S)
@@ -21,7 +18,7 @@ def nav_labels(client) -> list[str]:
     return re.findall(r">([^<>]+)</a></li>", block.group(0)) if block else []
 
 
-WARNINGS = ["风险预警"] if hooks.optional_url("warning_list") else []
+WARNINGS = ["风险预警"]
 
 
 @pytest.mark.parametrize(
@@ -40,19 +37,9 @@ def test_the_navigation_shows_only_what_the_role_may_use(users, who, expected):
     assert nav_labels(signed_in(users[who])) == expected
 
 
-def test_the_warning_link_waits_for_its_route(users, monkeypatch):
-    request = RequestFactory().get("/")
-    request.user = users["head"]
-    monkeypatch.setattr(
-        navigation, "optional_url", lambda name: None if name == "warning_list" else "/x/"
-    )
-    labels = [item["label"] for item in navigation.navigation(request)["navigation"]]
-    assert "风险预警" not in labels and "案件" in labels
-    monkeypatch.setattr(navigation, "optional_url", lambda name: f"/{name}/")
-    request = RequestFactory().get("/")
-    request.user = users["head"]
-    labels = [item["label"] for item in navigation.navigation(request)["navigation"]]
-    assert "风险预警" in labels
+def test_home_shows_the_warning_figures_to_business_roles_only(users):
+    assert "风险预警" in signed_in(users["head"]).get("/").content.decode()
+    assert "风险预警" not in signed_in(users["auditor"]).get("/").content.decode()
 
 
 def test_home_embeds_monthly_figures_in_scope_and_loads_echarts_locally(users):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from fazhi.web.access import Page, may_use
-from fazhi.web.hooks import optional_url
 
 # (label, url name, page whose roles may use it; None: every signed-in user)
 SECTIONS: tuple[tuple[str, str, Page | None], ...] = (
     ("首页", "home", None),
-    ("风险预警", "warning_list", Page.CASES),  # the patrol's pages; shown once the route exists
+    ("风险预警", "warning_list", Page.CASES),
     ("案件", "case_list", Page.CASES),
     ("人员", "person_list", Page.PEOPLE),
     ("考评", "assessment_ranking", Page.CASES),  # an officer lands on their own file
@@ -30,9 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for label, name, page in SECTIONS:
         if page is not None and not may_use(request, page):
             continue
-        url = optional_url(name)
-        if url is None:
-            continue
+        url = reverse(name)
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": label, "url": url, "current": current})
     return {"navigation": items}

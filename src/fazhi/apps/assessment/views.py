@@ -59,7 +59,6 @@ from fazhi.core.records import canonical_json
 from fazhi.core.scoring import KINDS, InspectionMethod, Scheme, Severity
 from fazhi.core.scoring.method import describe
 from fazhi.web.access import Page, may_use, page_for
-from fazhi.web.hooks import optional_url
 from fazhi.web.listing import page_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -284,9 +283,9 @@ def _source_link(source: str) -> dict[str, str | None]:
     kind, _, ident = source.partition(":")
     url = None
     if kind == "case":
-        url = optional_url("case_detail", ident)
+        url = reverse("case_detail", args=[ident])
     elif kind == "warning" and ident.isdigit():
-        url = optional_url("warning_detail", int(ident))
+        url = reverse("warning_detail", args=[int(ident)])
     return {"text": f"{SOURCE_LABELS.get(kind, kind)} {ident}", "url": url}
 
 

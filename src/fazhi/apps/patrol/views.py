@@ -50,7 +50,6 @@ from fazhi.core.records import canonical_json
 from fazhi.web.access import Page, page_for
 from fazhi.web.catalogue import catalogue as shipped_catalogue
 from fazhi.web.filters import ANY, DateInput, ListFilter, unit_choices
-from fazhi.web.hooks import optional_url
 from fazhi.web.labels import event_kind_label
 from fazhi.web.listing import page_of, sort_of
 
@@ -317,7 +316,7 @@ class BasisRow:
 def _law_link(file: str, article: str) -> str | None:
     """The law text page, at the article when `article` starts with its number."""
     text = next((t for t in law.documents() if t.file == file), None)
-    url = optional_url("law_text", text.slug) if text else None
+    url = reverse("law_text", args=[text.slug]) if text else None
     number = re.match(r"^(\d+)", article)
     if url and number and 0 < int(number.group(1)) < 1000:
         url += "#" + law.article_anchor(chinese_numeral(int(number.group(1))))
@@ -373,7 +372,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warning": warning,
             "obligation": ob,
             "point": point,
-            "point_link": optional_url("control_point", point.key) if point else None,
+            "point_link": reverse("control_point", args=[point.key]) if point else None,
             "area": AREAS.get(warning.area, warning.area),
             "subject": subject,
             "basis": [

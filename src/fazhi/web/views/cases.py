@@ -4,7 +4,6 @@ subjects, the timeline of events, linked alarms; the patrol's obligations plug i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,6 @@ from fazhi.apps.accounts import personal_data, scope
 from fazhi.apps.cases.models import Case, CaseHandler, Event, Subject
 from fazhi.apps.org.models import Person, Unit
 from fazhi.core import ceif
-from fazhi.web import hooks
 from fazhi.web.access import Page, may_use, page_for
 from fazhi.web.case_status import STATUS_LABELS, status_key, status_of, with_status
 from fazhi.web.filters import CaseFilter
@@ -36,10 +34,6 @@ from fazhi.web.listing import page_of, sort_of
 
 REVEALED = "fazhi_revealed_subjects"  # session: subjects this user revealed (audited once each)
 MAX_REVEALED = 200
-
-# Functions (request, case) → extra context for the case page, e.g. the patrol's obligations
-# and warnings for its `hooks.CASE_OBLIGATIONS` template; each part appends its own.
-CASE_CONTEXT: list[Callable[[HttpRequest, Case], dict[str, Any]]] = []
 
 STATUS_COUNT_LIMIT = 5000
 
@@ -174,10 +168,7 @@ def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         ],
         "timeline": _timeline(events, subjects),
         "alarms": list(case.alarms.select_related("unit").order_by("at", "pk")),
-        "obligations_template": hooks.optional_template(hooks.CASE_OBLIGATIONS),
     }
-    for extend in CASE_CONTEXT:
-        context.update(extend(request, case))
     return context
 
 

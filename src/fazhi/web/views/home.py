@@ -1,6 +1,6 @@
 """首页: the figures a user opens every morning. The context is built by the functions in
-`HOME_SECTIONS`, each taking the request and returning its part; the patrol adds its warning
-figures by appending a function there (and its template at `hooks.HOME_WARNINGS`)."""
+`HOME_SECTIONS`, each taking the request and returning its part. The patrol's warning figures
+(`patrol/_dashboard.html`) are read by that template itself, for users of the business pages."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from fazhi.apps.accounts import scope
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.core import ceif
-from fazhi.web import hooks
+from fazhi.web.access import Page, may_use
 from fazhi.web.filters import day_start
 
 MONTHS_SHOWN = 12
@@ -98,7 +98,7 @@ def monthly_section(request: HttpRequest) -> dict[str, Any]:
 
 
 def warnings_section(request: HttpRequest) -> dict[str, Any]:
-    return {"home_warnings_template": hooks.optional_template(hooks.HOME_WARNINGS)}
+    return {"shows_warnings": may_use(request, Page.CASES)}
 
 
 HOME_SECTIONS: list[Callable[[HttpRequest], dict[str, Any]]] = [

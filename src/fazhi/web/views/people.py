@@ -3,7 +3,6 @@ handler role, as far as the user may see those cases; the patrol's warnings plug
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,6 @@ from fazhi.apps.accounts import scope
 from fazhi.apps.cases.models import CaseHandler
 from fazhi.apps.org.models import Person
 from fazhi.core import ceif
-from fazhi.web import hooks
 from fazhi.web.access import Page, page_for
 from fazhi.web.case_status import STATUS_LABELS, status_key, with_status
 from fazhi.web.filters import PersonFilter
@@ -28,9 +26,6 @@ PERSON_SORTS = {
     "unit": ("unit__name", "name"),
     "lead": ("lead_count", "id"),
 }
-# Functions (request, person) → extra context for the person page (the patrol's warnings for
-# its `hooks.PERSON_WARNINGS` template); each part appends its own.
-PERSON_CONTEXT: list[Callable[[HttpRequest, Person], dict[str, Any]]] = []
 CASES_SHOWN = 100  # per role on the person page; the case list, filtered by handler, has all
 
 
@@ -96,10 +91,7 @@ def person_context(request: HttpRequest, person: Person) -> dict[str, Any]:
         "roles": _roles(person),
         "by_role": by_role,
         "cases_shown": CASES_SHOWN,
-        "warnings_template": hooks.optional_template(hooks.PERSON_WARNINGS),
     }
-    for extend in PERSON_CONTEXT:
-        context.update(extend(request, person))
     return context
 
 
