@@ -234,10 +234,11 @@ def _note(timings: Timings, page: str, started: float, ok: bool) -> None:
 
 
 def _sign_in(client: httpx.Client, account: Account, timings: Timings) -> bool:
-    """GET the form for its CSRF token, POST it; success is the redirect to 首页."""
+    """GET the form for its CSRF token, POST it (timed together); success is the redirect to
+    首页."""
+    started = time.perf_counter()
     try:
         token = CSRF_FIELD.search(client.get("/login/").text)
-        started = time.perf_counter()
         response = client.post(
             "/login/",
             data={
