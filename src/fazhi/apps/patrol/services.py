@@ -19,7 +19,6 @@ from fazhi.apps.accounts.models import Grant, Role
 from fazhi.apps.audit.chain import Change, append
 from fazhi.apps.org.models import UnitClosure
 from fazhi.apps.patrol import derive
-from fazhi.apps.patrol.rebuild import evaluate_pending
 from fazhi.apps.patrol.models import (
     ACTIVE_STATUSES,
     OPEN_STATES,
@@ -30,6 +29,7 @@ from fazhi.apps.patrol.models import (
     WarningAction,
     WarningStatus,
 )
+from fazhi.apps.patrol.rebuild import evaluate_pending
 from fazhi.core.patrol.escalation import CHAIN, next_rung_at, rung
 
 # Who may approve an exception (核销) on a unit's warnings: the unit's head and the legal
