@@ -299,7 +299,7 @@ def owners(timelines: Sequence[Timeline]) -> dict[str, Owner]:
     return {t.case.id: Owner.of(t.case) for t in timelines}
 
 
-_COLUMNS = (*_COMPARED, "unit_id", "person_id")
+COLUMNS = (*_COMPARED, "unit_id", "person_id")
 
 
 def apply_duties(
@@ -312,7 +312,7 @@ def apply_duties(
 ) -> Outcome:
     """Bring the stored obligations and warnings of the cases in `duties` in line with it."""
     points = points_by_key(cat)
-    stored = _stored(list(duties))
+    stored = stored_obligations(list(duties))
     outcome = Outcome()
     creates: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
@@ -324,14 +324,14 @@ def apply_duties(
             values = fields_of(duty, points[(duty.control_point, duty.version)], now)
             values.update(unit_id=owner.unit, person_id=owner.person)
             row = stored.get(duty.key)
-            if row is not None and row[1:] == tuple(values[name] for name in _COLUMNS):
+            if row is not None and row[1:] == tuple(values[name] for name in COLUMNS):
                 continue
             values.update(key=duty.key, case_id=case_id, evaluated_at=now)
             (creates if row is None else updates).append(values)
-    state_at = 1 + _COLUMNS.index("state")
+    state_at = 1 + COLUMNS.index("state")
     for key, row in stored.items():
         if key not in seen and row[state_at] != ObligationState.WITHDRAWN:
-            withdrawn = dict(zip(_COLUMNS, row[1:], strict=True))
+            withdrawn = dict(zip(COLUMNS, row[1:], strict=True))
             withdrawn.update(
                 key=key, case_id=row[0], state=ObligationState.WITHDRAWN, evaluated_at=now
             )
@@ -357,8 +357,8 @@ _TIMES = frozenset({"started_at", "due_at", "due_soon_at", "ended_at", "evaluate
 _BOOLS = frozenset({"provisional", "floating"})
 
 
-def _stored(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
-    """key → (case_id, *_COLUMNS values) of the cases' stored obligations, read as plain SQL
+def stored_obligations(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
+    """key → (case_id, *COLUMNS values) of the cases' stored obligations, read as plain SQL
     (this runs on every re-evaluation) and converted to the values `fields_of` gives."""
     if not case_ids:
         return {}
@@ -371,11 +371,11 @@ def _stored(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
         else bool
         if name in _BOOLS
         else None
-        for name in _COLUMNS
+        for name in COLUMNS
     ]
     marks = ", ".join(["%s"] * len(case_ids))
     sql = (
-        f"SELECT {', '.join(('key', 'case_id', *_COLUMNS))} FROM {Obligation._meta.db_table} "
+        f"SELECT {', '.join(('key', 'case_id', *COLUMNS))} FROM {Obligation._meta.db_table} "
         f"WHERE case_id IN ({marks})"
     )
     return {
@@ -390,7 +390,7 @@ def _stored(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
     }
 
 
-_WRITTEN = (*_COLUMNS, "evaluated_at")
+_WRITTEN = (*COLUMNS, "evaluated_at")
 
 
 def _write(creates: list[dict[str, object]], updates: list[dict[str, object]]) -> None:

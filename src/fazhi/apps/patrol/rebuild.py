@@ -20,7 +20,7 @@ from django.db import connections, transaction
 
 from fazhi.apps.cases.models import Case
 from fazhi.apps.patrol import derive
-from fazhi.apps.patrol.models import Obligation, PendingCase
+from fazhi.apps.patrol.models import PendingCase
 from fazhi.apps.patrol.timelines import OverlapSource, all_units, load_timelines
 from fazhi.core.catalog.model import Catalogue
 from fazhi.core.legaltime import HolidayCalendar
@@ -169,7 +169,7 @@ def compare(
     for duties, owned in derived_chunks(
         now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk
     ):
-        stored = {o.key: o for o in Obligation.objects.filter(case_id__in=list(duties))}
+        stored = derive.stored_obligations(list(duties))  # as `apply_duties` reads them
         points = derive.points_by_key(cat)
         fresh: set[str] = set()
         for duty in (d for case_duties in duties.values() for d in case_duties):
@@ -182,14 +182,16 @@ def compare(
             owner = owned[duty.case]
             values.update(unit_id=owner.unit, person_id=owner.person)
             moved = {
-                name: (getattr(row, name), value)
-                for name, value in values.items()
-                if getattr(row, name) != value
+                name: (old, values[name])
+                for name, old in zip(derive.COLUMNS, row[1:], strict=True)
+                if old != values[name]
             }
             if moved:
                 difference.changed.append((duty.key, moved))
         difference.withdrawn.extend(
-            key for key, row in stored.items() if key not in fresh and row.state != "withdrawn"
+            key
+            for key, row in stored.items()
+            if key not in fresh and row[1 + derive.COLUMNS.index("state")] != "withdrawn"
         )
     return difference
 

@@ -158,40 +158,27 @@ def decide_exception(
     if requester is not None and requester.actor == user.get_username():
         raise NotAllowed("核销申请人不能审批自己的申请。")
     note = _required(note, "审批意见")
-    if approve:
-        return _transition(
-            warning,
-            revision,
-            actor=user.get_username(),
-            kind=WarningAction.Kind.APPROVE_EXCEPTION,
-            note=note,
-            at=at,
-            allowed=ACTIVE_STATUSES,
-            status=WarningStatus.CLOSED,
-            settled_at=at,
-            exception_requested=False,
-            next_escalation_at=None,
-        )
+    changes: dict[str, object] = {"exception_requested": False}
+    if approve:  # closed: not the handler's fault
+        changes.update(status=WarningStatus.CLOSED, settled_at=at, next_escalation_at=None)
     return _transition(
         warning,
         revision,
         actor=user.get_username(),
-        kind=WarningAction.Kind.REJECT_EXCEPTION,
+        kind=WarningAction.Kind.APPROVE_EXCEPTION
+        if approve
+        else WarningAction.Kind.REJECT_EXCEPTION,
         note=note,
         at=at,
         allowed=ACTIVE_STATUSES,
-        exception_requested=False,
+        **changes,
     )
 
 
 def resolve(warning: Warning, user, note: str, revision: int, at: datetime) -> Warning:
     """整改完成: for a violation (nothing later can meet it) the rectification is recorded
     by hand. A time duty is resolved by recording the act itself, not here."""
-    if warning.obligation.state in (
-        ObligationState.PENDING,
-        ObligationState.DUE_SOON,
-        ObligationState.OVERDUE,
-    ):
+    if warning.obligation.state in OPEN_STATES:
         raise NotAllowed("期限类预警在录入办理行为后自动办结，不能手工整改。")
     note = _required(note, "整改情况")
     return _transition(
