@@ -109,7 +109,8 @@ def test_the_officer_reads_only_the_cases_they_handle(users):
     client = signed_in(users["officer"])
     assert client.get("/cases/A1/").status_code == 200
     assert client.get("/cases/A2/").status_code == 404
-    text = client.get("/cases/").content.decode()
+    page = client.get("/cases/").content.decode()
+    text = page[page.index("<main>") :]  # the header's CSRF token may spell anything
     assert "A1" in text and "A2" not in text and "B1" not in text
 
 
