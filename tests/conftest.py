@@ -10,6 +10,13 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def figures_counted_live(settings):
+    """Every test reads figures counted at that moment; the tests of the kept copies
+    (fazhi.apps.figures) set FIGURES_MAX_AGE themselves."""
+    settings.FIGURES_MAX_AGE = 0
+
+
 @pytest.fixture
 def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
     """Write records (dicts, or raw strings for broken lines) as a JSON Lines file."""

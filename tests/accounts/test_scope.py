@@ -94,10 +94,22 @@ def test_import_batches_show_only_to_their_owners(make_user):
     assert "最近导入批次" not in signed_in(head).get("/").content.decode()
 
 
-def test_visible_cases_is_one_query(make_user, django_assert_num_queries):
+def test_visible_cases_is_one_query_once_the_officer_grant_is_known(
+    make_user, django_assert_num_queries
+):
     officer = make_user("officer", (Role.OFFICER, "U2"), (Role.UNIT_HEAD, "U4"), person="P1")
+    with django_assert_num_queries(2):  # the officer grant is asked once per user object
+        assert case_ids(officer) == {"A1", "C1"}
     with django_assert_num_queries(1):
         assert case_ids(officer) == {"A1", "C1"}
+
+
+def test_only_holders_of_an_officer_grant_read_through_their_own_cases(make_user):
+    head = make_user("head", (Role.UNIT_HEAD, "U4"), person="P1")
+    officer = make_user("officer", (Role.OFFICER, "U4"), person="P2")
+    assert "cases_casehandler" not in str(scope.visible_cases(head).query)
+    assert "cases_casehandler" in str(scope.visible_cases(officer).query)
+    assert case_ids(head) == {"C1"} and case_ids(officer) == {"A1", "A2", "C1"}
 
 
 def test_get_visible_or_404_treats_out_of_scope_as_absent(make_user):

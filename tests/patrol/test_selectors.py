@@ -185,7 +185,7 @@ def test_quarters_run_from_the_first_to_the_last_day(world):
 
 
 def test_the_dashboard_counts_active_warnings_and_puts_overdue_custody_first(head):
-    board = selectors.dashboard(head, AS_OF)
+    board = selectors.dashboard(head)
     by_level = {level: n for level, _, n in board.by_level}
     # active in U2's subtree: JL-02 ×3 and A4's JL-07 critical; A4's JL-01, JL-03 ×3,
     # XW-06 ×3, XW-09 ×3 high; A3's LA-01 medium
@@ -194,12 +194,12 @@ def test_the_dashboard_counts_active_warnings_and_puts_overdue_custody_first(hea
     custody = [(w.case_id, w.control_point) for w in board.custody]
     assert custody[0] == ("A1", "JL-02") and ("A4", "JL-07") in custody
     assert all(w.area in selectors.CUSTODY_AREAS for w in board.custody)
-    assert board.rates.figure("filing").ratio == (2, 3)
+    assert selectors.month_figures(head, AS_OF).figure("filing").ratio == (2, 3)
 
 
 def test_the_trend_counts_warnings_opened_per_local_day(head):
-    board = selectors.dashboard(head, AS_OF)
-    assert len(board.trend["days"]) == 30 and board.trend["days"][-1] == "03-20"
+    trend = selectors.month_figures(head, AS_OF).trend
+    assert len(trend["days"]) == 30 and trend["days"][-1] == "03-20"
     opened = Warning.objects.filter(unit__in=["U2", "U4"]).count()
-    assert board.trend["opened"][-1] == opened  # all were opened by the import on 03-20
-    assert sum(board.trend["opened"]) == opened
+    assert trend["opened"][-1] == opened  # all were opened by the import on 03-20
+    assert sum(trend["opened"]) == opened

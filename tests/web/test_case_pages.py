@@ -110,7 +110,7 @@ def test_the_case_page_shows_facts_handlers_subjects_timeline_and_alarms(users):
 def test_the_case_page_reads_in_a_fixed_number_of_queries(users, django_assert_max_num_queries):
     client = signed_in(users["head"])
     client.get("/cases/A1/")  # warm the session and template caches
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get("/cases/A1/").status_code == 200
 
 

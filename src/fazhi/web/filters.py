@@ -12,6 +12,9 @@ from django import forms
 from django.conf import settings
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from fazhi.apps.audit.models import AuditAction, AuditEntry
 from fazhi.apps.cases.models import Case, CaseHandler
@@ -44,8 +47,33 @@ def unit_choices(units: QuerySet[Unit]) -> list[tuple[str, str]]:
     return [ANY, *units.order_by("name", "pk").values_list("pk", "name")]
 
 
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python. Django renders every option through a
+    template, about 0.3 ms each, and a city's unit list has 1,500 of them."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+
+
 class ListFilter(forms.Form):
-    """A filter form bound to the query string; invalid values are ignored, not fatal."""
+    """A filter form bound to the query string; invalid values are ignored, not fatal. Its
+    drop-downs are FastSelects."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
     def values(self) -> dict[str, Any]:
         if not self.is_bound:

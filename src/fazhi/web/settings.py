@@ -38,12 +38,12 @@ def _bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
-def _positive_int(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, *, least: int = 1) -> int:
     value = os.environ.get(name)
     if value is None:
         return default
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    if not (value.isascii() and value.isdigit()) or int(value) < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
     return int(value)
 
 
@@ -118,6 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Figures counted over a whole scope (fazhi.apps.figures) are kept here, shared by the serving
+# process, the scheduler and `fazhi patrol tick`; 0 seconds counts them on every request.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache",
+    }
+}
+FIGURES_MAX_AGE = _whole_number("FAZHI_FIGURES_MAX_AGE", 300, least=0)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -130,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_MAX_AGE_DAYS = _positive_int("FAZHI_PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_MAX_AGE_DAYS = _whole_number("FAZHI_PASSWORD_MAX_AGE_DAYS", 90)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -147,7 +157,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Idle expiry: every request pushes the session's end this far ahead, in the database too.
-SESSION_COOKIE_AGE = _positive_int("FAZHI_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = _whole_number("FAZHI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -43,8 +43,10 @@ def main(argv: list[str], setup: Callable[[], None], parse_as_of: Callable[[str]
 
 def cmd_rebuild(args: argparse.Namespace, now: datetime) -> int:
     from fazhi.apps.patrol.rebuild import rebuild
+    from fazhi.apps.planner import analyze
 
     outcome = rebuild(now, workers=args.workers)
+    analyze()
     print(
         f"重建完成：新增义务 {outcome.created}，变更 {outcome.updated}，撤销 {outcome.withdrawn}；"
         f"新预警 {outcome.opened}，预警变更 {outcome.changed}"
@@ -53,9 +55,11 @@ def cmd_rebuild(args: argparse.Namespace, now: datetime) -> int:
 
 
 def cmd_tick(args: argparse.Namespace, now: datetime) -> int:
+    from fazhi.apps.figures import refresh_due
     from fazhi.apps.patrol.services import tick
 
     print(f"定时巡查完成：{tick(now)}")
+    print(f"首页统计数字重新统计 {refresh_due()} 项")
     return 0
 
 

@@ -19,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fazhi.apps.accounts.scope import AnyUser, visible_obligations, visible_warnings
+from fazhi.apps.figures import Counted, counted
 from fazhi.apps.org.models import Unit
 from fazhi.apps.org.selectors import subtree
 from fazhi.apps.patrol.models import (
@@ -416,19 +417,36 @@ UNITS_SHOWN = 10
 
 
 @dataclass(frozen=True)
+class MonthFigures:
+    """首页's counted part: this month's rates and 三清, and warnings opened per day over the
+    last 30 days."""
+
+    start: date  # the first day of the month counted
+    figures: tuple[Figure, ...]
+    trend: Mapping[str, list[Any]]  # {"days": [...], "opened": [...]} for the chart
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+def month_figures(user: AnyUser, now: datetime | None = None) -> MonthFigures:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    month = rates(user, None, today.replace(day=1), today, now)
+    return MonthFigures(month.frame.start, month.figures, _trend(user, today))
+
+
+@dataclass(frozen=True)
 class Dashboard:
     by_level: tuple[tuple[str, str, int], ...]  # (level, 中文, active warnings), 严重 first
     by_unit: tuple[tuple[str, str, int], ...]  # (unit id, name, active warnings), most first
     custody: tuple[Warning, ...]  # overdue custody warnings still active, longest overdue first
-    rates: Rates
-    trend: Mapping[str, list[Any]]  # {"days": [...], "opened": [...]} for the chart
+    month: Counted[MonthFigures]  # kept per scope for a few minutes (fazhi.apps.figures)
 
 
-def dashboard(user: AnyUser, now: datetime | None = None) -> Dashboard:
-    """首页: active warnings by level and unit, overdue custody first, this month's rates and
-    三清, and warnings opened per day over the last 30 days."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+def dashboard(user: AnyUser) -> Dashboard:
+    """首页: the active warnings, live — by level and unit, overdue custody first — and the
+    month's figures as last counted for the user's scope."""
     active = visible_warnings(user).filter(status__in=ACTIVE_STATUSES)
     levels = dict(active.values_list("level").annotate(n=Count("pk")).order_by())
     by_level = tuple(
@@ -445,8 +463,7 @@ def dashboard(user: AnyUser, now: datetime | None = None) -> Dashboard:
         by_level=by_level,
         by_unit=tuple((u, names.get(u, u), n) for u, n in units),
         custody=tuple(custody.select_related("unit", "person").order_by("at", "pk")[:20]),
-        rates=rates(user, None, today.replace(day=1), today, now),
-        trend=_trend(user, today),
+        month=counted(month_figures, user),
     )
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fazhi.apps.accounts import scope
+from fazhi.apps.figures import counted
 from fazhi.apps.imports.models import ImportBatch
 from fazhi.core import ceif
 from fazhi.web.access import Page, may_use
@@ -23,9 +24,8 @@ from fazhi.web.filters import day_start
 MONTHS_SHOWN = 12
 
 
-def counts_section(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    counts = [
+def scope_counts(user: Any) -> list[tuple[str, int]]:
+    return [
         ("单位", scope.visible_unit_rows(user).count()),
         ("人员", scope.visible_people(user).count()),
         ("网格", scope.visible_grids(user).count()),
@@ -34,7 +34,6 @@ def counts_section(request: HttpRequest) -> dict[str, Any]:
         ("涉案人员", scope.visible_subjects(user).count()),
         ("办案事件", scope.visible_events(user).count()),
     ]
-    return {"counts": counts}
 
 
 def batches_section(request: HttpRequest) -> dict[str, Any]:
@@ -74,10 +73,9 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def monthly_section(request: HttpRequest) -> dict[str, Any]:
+def monthly_figures(user: Any) -> dict[str, Any]:
     """Cases opened per month by kind, and alarms per month, in the user's scope: the twelve
     months up to the latest case (not after today), so a bureau's history always shows."""
-    user = request.user
     cases = scope.visible_cases(user)
     now = timezone.now()
     latest = cases.aggregate(latest=Max("opened_at"))["latest"]
@@ -87,14 +85,23 @@ def monthly_section(request: HttpRequest) -> dict[str, Any]:
         cases, "opened_at", months, **{kind: Q(kind=kind) for kind in ceif.CASE_KINDS}
     )
     alarms = _month_counts(scope.visible_alarms(user), "at", months, all=Q())
-    figures = {
+    return {
         "months": [f"{m.year:04d}-{m.month:02d}" for m in months],
         "cases": [
             {"name": label, "data": by_kind[kind]} for kind, label in ceif.CASE_KINDS.items()
         ],
         "alarms": {"name": "警情", "data": alarms["all"]},
     }
-    return {"monthly": figures}
+
+
+def home_figures(user: Any) -> dict[str, Any]:
+    return {"monthly": monthly_figures(user), "counts": scope_counts(user)}
+
+
+def figures_section(request: HttpRequest) -> dict[str, Any]:
+    """The trends and totals of the user's scope, as last counted (fazhi.apps.figures)."""
+    figures = counted(home_figures, request.user)
+    return {**figures.value, "counted_at": figures.at}
 
 
 def warnings_section(request: HttpRequest) -> dict[str, Any]:
@@ -103,8 +110,7 @@ def warnings_section(request: HttpRequest) -> dict[str, Any]:
 
 HOME_SECTIONS: list[Callable[[HttpRequest], dict[str, Any]]] = [
     warnings_section,
-    monthly_section,
-    counts_section,
+    figures_section,
     batches_section,
 ]
 
