@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve", "启动网页服务")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+    p.add_argument("--workers", type=int, help="工作进程数（默认：CPU 核数）")
 
     command("migrate", "创建或升级数据库结构")
 
@@ -376,7 +377,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     from fazhi.web.server import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, workers=args.workers)
     return EXIT_OK
 
 

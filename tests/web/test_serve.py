@@ -83,3 +83,56 @@ def test_serve_answers_on_the_chosen_host_and_port(fazhi_process):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Child process id → command line, from /proc."""
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        kids = [int(k) for k in f.read().split()]
+    lines = {}
+    for kid in kids:
+        try:
+            with open(f"/proc/{kid}/cmdline", "rb") as f:
+                lines[kid] = f.read().replace(b"\0", b" ").decode()
+        except FileNotFoundError:
+            continue
+    return lines
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_serve_runs_one_worker_per_requested_process_and_one_scheduler(fazhi_process):
+    port = free_port()
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": fazhi_process.database_url,
+        "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
+    }
+    args = ["serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen([sys.executable, "-m", "fazhi.cli", *args], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            kids = _children(server.pid)
+            schedulers = [k for k, line in kids.items() if "patrol schedule" in line]
+            if len(kids) == 3 and schedulers:
+                break
+            assert time.monotonic() < deadline and server.poll() is None, kids
+            time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            assert response.status == 200
+        server.kill()  # no clean shutdown: the scheduler and the workers must not outlive it
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while any(_alive(k) for k in kids):
+            assert time.monotonic() < deadline, [k for k in kids if _alive(k)]
+            time.sleep(0.3)
+    finally:
+        if server.poll() is None:
+            server.kill()

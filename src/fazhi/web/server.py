@@ -1,20 +1,87 @@
-"""Serving the application with waitress, a pure-Python production WSGI server.
+"""Serving the application with gunicorn: one worker process per core, each with threads.
 
-Static files (styles, scripts, fonts) are served by the application itself through
-WhiteNoise: police intranets have no CDN.
+A single Python process runs one request's Python at a time (the GIL), so on a 2-core
+server the second core would only ever wait on SQLite; gunicorn's pre-forked workers use
+both. The scheduler (`fazhi.scheduler`: patrol tick, figures, nightly jobs) must run once,
+not once per worker, so the master starts it as its own process — `fazhi patrol schedule`,
+the command cron-less deployments use — and stops it on exit; the kernel stops it too if the
+master dies. Static files (styles, scripts, fonts) are served by the application itself
+through WhiteNoise: police intranets have no CDN.
 """
 
 from __future__ import annotations
 
-from django.core.wsgi import get_wsgi_application
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+THREADS = 8  # per worker: requests waiting on the database overlap
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child receives when its parent dies
 
 
-def serve(host: str, port: int, *, scheduler: bool = True) -> None:
-    """Serve until stopped; with `scheduler`, the patrol ticks every minute meanwhile."""
-    from waitress import serve as waitress_serve
+def default_workers() -> int:
+    return os.cpu_count() or 1
 
+
+def _stop_with_parent() -> None:
+    """Run in the scheduler child before exec: SIGTERM it when the master dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class _Scheduler:
+    """The scheduler process of one server."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, server: Any) -> None:
+        connections.close_all()  # nothing open is inherited by the forked workers
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "fazhi.cli", "patrol", "schedule"],
+            preexec_fn=_stop_with_parent,
+        )
+
+    def stop(self, server: Any) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from django.core.wsgi import get_wsgi_application
+
+        return get_wsgi_application()
+
+
+def serve(host: str, port: int, *, workers: int | None = None, scheduler: bool = True) -> None:
+    """Serve until stopped (SIGTERM or Ctrl+C); with `scheduler`, the patrol ticks every
+    minute meanwhile."""
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "fazhi",
+    }
     if scheduler:
-        from fazhi.scheduler import start_scheduler
-
-        start_scheduler()
-    waitress_serve(get_wsgi_application(), host=host, port=port, threads=8, ident="fazhi")
+        process = _Scheduler()
+        options.update(on_starting=process.start, on_exit=process.stop)
+    _Gunicorn(options).run()
