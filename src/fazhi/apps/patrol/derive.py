@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -104,8 +104,8 @@ def calendar() -> HolidayCalendar:
     return holiday_calendar()
 
 
-def points_by_key(cat: Catalogue) -> dict[tuple[str, str | None], ControlPoint]:
-    return {(p.code, p.version): p for p in cat.points}
+def points_by_key(cat: Catalogue) -> Mapping[tuple[str, str | None], ControlPoint]:
+    return cat.by_key
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -261,6 +262,24 @@ class Catalogue:
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(p.code for p in self.points)
+
+    # Computed once per catalogue (cached_property writes past the frozen __setattr__): every
+    # re-evaluation of a case reads them, and a catalogue lives as long as its process.
+    @cached_property
+    def by_key(self) -> Mapping[tuple[str, str | None], ControlPoint]:
+        """(code, version) → entry."""
+        return {(p.code, p.version): p for p in self.points}
+
+    @cached_property
+    def overlap_kinds(self) -> frozenset[str]:
+        """The event kinds one officer must not do two of at once (forbidden-overlap points
+        about the same officer): the events other cases lend a case's timeline."""
+        kinds: set[str] = set()
+        for point in self.points:
+            if point.kind is PointKind.FORBIDDEN_OVERLAP and point.params.get("same_officer"):
+                for spec in point.params.get("events", ()):
+                    kinds.add(spec if isinstance(spec, str) else str(spec.get("event")))
+        return frozenset(kinds)
 
     def versions(self, code: str) -> tuple[ControlPoint, ...]:
         return tuple(p for p in self.points if p.code == code)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any
 
-from fazhi.core.catalog.model import Catalogue, ControlPoint, Example, PointKind
+from fazhi.core.catalog.model import Catalogue, ControlPoint, Example
 from fazhi.core.legaltime import SHANGHAI, HolidayCalendar, in_shanghai
 from fazhi.core.records import Alarm, Case, Event, Person, Record, Subject, Unit
 from fazhi.core.rules import DUTIES
@@ -181,12 +181,7 @@ def supplied_names(records: Iterable[Record]) -> frozenset[str]:
 
 
 def overlap_kinds(catalogue: Catalogue) -> frozenset[str]:
-    kinds: set[str] = set()
-    for point in catalogue.points:
-        if point.kind is PointKind.FORBIDDEN_OVERLAP and point.params.get("same_officer"):
-            for spec in point.params.get("events", ()):
-                kinds.add(spec if isinstance(spec, str) else str(spec.get("event")))
-    return frozenset(kinds)
+    return catalogue.overlap_kinds
 
 
 def build_timelines(
