@@ -41,6 +41,8 @@ def test_the_list_shows_the_cases_in_scope_newest_first(users):
         ("?sort=id", ["A1", "A2", "B1", "C1"]),
         ("?sort=-id", ["C1", "B1", "A2", "A1"]),
         ("?kind=criminal&sort=id", ["A1", "B1", "C1"]),
+        ("?sort=status", ["B1", "C1", "A1", "A2"]),  # 已受案 before 已立案, then by opening
+        ("?sort=-status", ["A1", "A2", "B1", "C1"]),
     ],
 )
 def test_the_list_filters_and_sorts(users, query, expected):
@@ -51,6 +53,14 @@ def test_a_filter_cannot_reach_outside_scope(users):
     client = signed_in(users["head"])
     assert listed(client, "?unit=U3") == ["A1", "A2", "C1"]  # not a choice: ignored
     assert listed(client, "?handler=P3") == []
+
+
+def test_each_listed_case_shows_its_status_whatever_the_sort(users):
+    client = signed_in(users["legal"])
+    for query in ("", "?sort=status", "?status=filed"):
+        text = client.get(f"/cases/{query}").content.decode()
+        row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*?/cases/A1/(?:(?!</tr>).)*</tr>", text, re.S)[0]
+        assert "已立案" in row and "已受案" not in row, query
 
 
 def test_the_list_counts_by_kind_and_status(users):
