@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -97,3 +99,40 @@ def test_without_a_max_age_every_request_counts_live(users, settings):
     Case.objects.filter(pk="C1").update(unit_id="U3")
     assert _cases_this_month(client.get("/").content.decode()) == 1
     assert cache.get(figures.REGISTRY) is None
+
+
+def _stale(user, seconds: int = 600) -> figures.Counted:
+    copy = figures.counted(home_figures, user)
+    old = figures.Counted(copy.value, copy.at - timedelta(seconds=seconds))
+    cache.set(figures._key(figures._name(home_figures), scope.scope_key(user)), old)
+    return old
+
+
+def test_while_another_process_counts_a_visitor_reads_the_last_copy(users, kept):
+    head = users["head"]
+    old = _stale(head)
+    claim = figures._claim(figures._name(home_figures), scope.scope_key(head))
+    cache.set(claim, True)
+    assert figures.counted(home_figures, head) == old  # not counted again meanwhile
+    assert figures.refresh_due() == 0  # the scheduler leaves it to the one counting
+    cache.delete(claim)
+    assert figures.counted(home_figures, head).at > old.at
+
+
+def test_the_first_visitors_wait_for_the_count_under_way(users, kept):
+    head = users["head"]
+    name, key = figures._name(home_figures), scope.scope_key(head)
+    cache.set(figures._claim(name, key), True)
+    done = figures.Counted({"counts": [], "monthly": {}}, timezone.now())
+
+    def the_other_process() -> None:
+        time.sleep(1)
+        cache.set(figures._key(name, key), done)
+        cache.delete(figures._claim(name, key))
+
+    other = threading.Thread(target=the_other_process)
+    other.start()
+    started = time.monotonic()
+    assert figures.counted(home_figures, head) == done
+    assert time.monotonic() - started >= 0.9
+    other.join()

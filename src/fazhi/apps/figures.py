@@ -12,6 +12,7 @@ With `FIGURES_MAX_AGE = 0` every figure is counted on each request.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,8 @@ REGISTRY = "figures:scopes"  # scope key → Visit: who to count as, which figur
 REFRESH_LEAD = timedelta(seconds=90)  # count again this long before a copy expires
 FORGET_AFTER = timedelta(days=1)  # scopes nobody opened for this long are no longer kept warm
 REVISIT = timedelta(minutes=10)  # how stale a visit's time may get before it is written again
+COUNTING_LIMIT = timedelta(minutes=10)  # a count's claim lapses after this (its process died)
+WAIT_STEP = 0.5  # seconds between looks for a copy another process is counting
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,39 @@ def _max_age() -> timedelta:
     return timedelta(seconds=settings.FIGURES_MAX_AGE)
 
 
+def _claim(name: str, scope: str) -> str:
+    return f"{_key(name, scope)}:counting"
+
+
 def _count(name: str, counter: Callable[[AnyUser], T], user: AnyUser, scope: str) -> Counted[T]:
-    fresh = Counted(counter(user), timezone.now())
-    cache.set(_key(name, scope), fresh, timeout=int(_max_age().total_seconds()))
-    return fresh
+    """Count and keep; the claim tells other processes a count is under way."""
+    claim = _claim(name, scope)
+    cache.add(claim, True, timeout=int(COUNTING_LIMIT.total_seconds()))
+    try:
+        fresh = Counted(counter(user), timezone.now())
+        # kept past its age, so that a visitor meets the last copy while it is counted again
+        cache.set(_key(name, scope), fresh, timeout=int(FORGET_AFTER.total_seconds()))
+        return fresh
+    finally:
+        cache.delete(claim)
+
+
+def _awaited(name: str, scope: str) -> Counted[Any] | None:
+    """The copy another process is counting, once it is there (None if its claim lapses)."""
+    deadline = time.monotonic() + COUNTING_LIMIT.total_seconds()
+    while cache.get(_claim(name, scope)) and time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        copy: Counted[Any] | None = cache.get(_key(name, scope))
+        if copy is not None:
+            return copy
+    return cache.get(_key(name, scope))
 
 
 def counted(counter: Callable[[AnyUser], T], user: AnyUser) -> Counted[T]:
     """`counter(user)` as counted within the last FIGURES_MAX_AGE seconds for the user's scope.
-    `counter` must be a module-level function (the scheduler finds it again by name)."""
+    `counter` must be a module-level function (the scheduler finds it again by name). While
+    another process counts a scope's figures, its visitors read the last copy, or wait for
+    the first one, rather than count the same seconds-long figures again."""
     if not settings.FIGURES_MAX_AGE:
         return Counted(counter(user), timezone.now())
     name, scope = _name(counter), scope_key(user)
@@ -74,6 +101,10 @@ def counted(counter: Callable[[AnyUser], T], user: AnyUser) -> Counted[T]:
     kept: Counted[T] | None = cache.get(_key(name, scope))
     if kept is not None and timezone.now() - kept.at < _max_age():
         return kept
+    if cache.get(_claim(name, scope)):
+        copy = kept or _awaited(name, scope)
+        if copy is not None:
+            return copy
     return _count(name, counter, user, scope)
 
 
@@ -107,7 +138,8 @@ def refresh_due(now: datetime | None = None) -> int:
             continue
         for name in visit.counters:
             copy: Counted[Any] | None = cache.get(_key(name, scope))
-            if copy is None or now - copy.at >= _max_age() - REFRESH_LEAD:
+            due = copy is None or now - copy.at >= _max_age() - REFRESH_LEAD
+            if due and not cache.get(_claim(name, scope)):
                 _count(name, import_string(name), user, scope)
                 counted_now += 1
     if forgotten:  # read again: visits noted while counting stay
