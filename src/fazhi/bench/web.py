@@ -205,7 +205,7 @@ def serving(store: Path) -> Iterator[str]:
             yield base
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
 
 
 # --- the virtual users -----------------------------------------------------------------------

@@ -76,6 +76,9 @@ def serve(host: str, port: int, *, workers: int | None = None, scheduler: bool =
         "workers": workers or default_workers(),
         "worker_class": "gthread",
         "threads": THREADS,
+        # on stop, requests under way get this long to finish (a count of 首页 figures may
+        # take longer; it is simply counted again)
+        "graceful_timeout": 10,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
