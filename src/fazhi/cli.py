@@ -135,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scale", default="city", choices=["mini", "county", "city", "province"])
     b.add_argument("--postgres", help="PostgreSQL 管理地址（默认测 SQLite）")
     b = bench_sub.add_parser(
+        "assess",
+        help="考评基准：重算一年内各方案全部期间、新增一事件后的台账增量更新（打印数据，SQLite）",
+    )
+    b.add_argument("--scale", default="city", choices=["mini", "county", "city"])
+    b = bench_sub.add_parser(
         "web",
         help="网页负载基准：在 127.0.0.1 启动服务，并发虚拟用户访问首页、风险预警、案件页，"
         "打印各页 p50/p95/p99（SQLite）",
@@ -400,6 +405,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return run_web_benchmark(
             scale=args.scale, users=args.users, seconds=args.seconds, think=args.think
         )
+    if args.bench_command == "assess":
+        from fazhi.bench.assess import run_assess_benchmark
+
+        return run_assess_benchmark(scale=args.scale)
     if args.bench_command == "patrol":
         from fazhi.bench.patrol import run_patrol_benchmark
 

@@ -60,7 +60,7 @@ def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
 def test_open_the_ranking_and_a_persons_enforcement_file(page):
     sign_in(page, "head2", PASSWORD)
     page.wait_for_url(f"{page.base}/")
-    page.locator("nav.sections a", has_text="考评").click()
+    page.locator("nav.sections").get_by_role("link", name="考评", exact=True).click()
     page.fill("input[name=period]", "2026-03")
     page.select_option("select[name=sequence]", value="station_officer")
     page.click("form.filters button[type=submit]")

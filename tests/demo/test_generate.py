@@ -16,12 +16,13 @@ import pytest
 from tests.demo.period import FROM, TO
 
 from fazhi.demo import GenerationSummary, generate_bureau
+from fazhi.demo.assessment import INPUT_FILES
 
 FILES = ("unit", "person", "grid", "alarm", "case", "subject", "event", "defects")
 
 
 def contents(d: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.*"))}
 
 
 def make_mini(d: Path, seed: int = 5) -> GenerationSummary:
@@ -34,7 +35,8 @@ def test_same_seed_and_arguments_give_identical_bytes(tmp_path: Path) -> None:
     random.random()
     make_mini(tmp_path / "b")
     first, second = contents(tmp_path / "a"), contents(tmp_path / "b")
-    assert sorted(first) == sorted([f"{n}.jsonl" for n in FILES] + ["manifest.json"])
+    expected = [f"{n}.jsonl" for n in FILES] + [f"assessment/{n}.jsonl" for n in INPUT_FILES]
+    assert sorted(first) == sorted([*expected, "manifest.json"])
     assert first == second
 
 
@@ -51,7 +53,7 @@ def test_bytes_do_not_depend_on_the_process_hash_seed(tmp_path: Path) -> None:
         "d = pathlib.Path(sys.argv[1])\n"
         "generate_bureau(d, scale='mini', seed=5, date_from=datetime.date(2025, 7, 1),\n"
         "                date_to=datetime.date(2026, 6, 30))\n"
-        "print(hashlib.sha256(b''.join(p.read_bytes() for p in sorted(d.iterdir()))).hexdigest())\n"
+        "print(hashlib.sha256(b''.join(p.read_bytes() for p in sorted(d.rglob('*.*')))).hexdigest())\n"
     )
     digests = set()
     for hash_seed in ("0", "4242"):
@@ -60,17 +62,21 @@ def test_bytes_do_not_depend_on_the_process_hash_seed(tmp_path: Path) -> None:
                              env=env, capture_output=True, text=True, check=True)
         digests.add(run.stdout.strip())
     make_mini(tmp_path / "here")
-    here = b"".join(p.read_bytes() for p in sorted((tmp_path / "here").iterdir()))
+    here = b"".join(p.read_bytes() for p in sorted((tmp_path / "here").rglob("*.*")))
     assert digests == {hashlib.sha256(here).hexdigest()}
 
 
 def test_summary_and_manifest_count_the_lines_written(mini: GenerationSummary) -> None:
     manifest = json.loads(mini.paths["manifest"].read_text(encoding="utf-8"))
     assert manifest == {"scale": "mini", "seed": 11, "date_from": "2025-07-01",
-                        "date_to": "2026-06-30", "defect_share": 0.1, "counts": mini.counts}
+                        "date_to": "2026-06-30", "defect_share": 0.1, "counts": mini.counts,
+                        "assessment": mini.assessment}
     for name in FILES:
         lines = mini.paths[name].read_text(encoding="utf-8").splitlines()
         assert len(lines) == mini.counts[name]
+    for name in INPUT_FILES:
+        path = mini.out_dir / "assessment" / f"{name}.jsonl"
+        assert len(path.read_text(encoding="utf-8").splitlines()) == mini.assessment[name] > 0
     assert mini.scale == "mini" and mini.seed == 11
 
 
@@ -101,3 +107,11 @@ def test_the_package_imports_no_django() -> None:
     code = "import sys, fazhi.demo; print(any(m.split('.')[0] == 'django' for m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_a_ceif_import_of_the_folder_leaves_the_assessment_inputs_alone(
+    mini: GenerationSummary,
+) -> None:
+    from fazhi.cli import _expand
+
+    assert {p.name for p in _expand([mini.out_dir])} == {f"{n}.jsonl" for n in FILES}

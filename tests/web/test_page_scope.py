@@ -30,6 +30,9 @@ ROLE_PAGES = [
     ("/audit/", "auditor", "legal"),
     ("/audit/1/", "auditor", "security"),
     ("/system/users/", "security", "legal"),
+    ("/assessment/inputs/", "head", "officer"),
+    ("/assessment/talent/", "head", "officer"),
+    ("/assessment/crowding/", "head", "officer"),
 ]
 OPEN_PAGES = [
     "/",

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fazhi.api import cases, me, rates, records, subjects, warnings
+from fazhi.api import assessment_inputs, cases, me, rates, records, subjects, warnings
 
 urlpatterns = [
     path("me/", me.Me.as_view(), name="api-me"),
@@ -21,6 +21,11 @@ urlpatterns = [
     path("warnings/<int:pk>/decide-exception/", warnings.DecideException.as_view()),
     path("warnings/<int:pk>/resolve/", warnings.Resolve.as_view()),
     path("rates/", rates.Rates.as_view(), name="api-rates"),
+    path(
+        "assessment/inputs/",
+        assessment_inputs.AssessmentInputs.as_view(),
+        name="api-assessment-inputs",
+    ),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,7 +1,9 @@
 """`fazhi bench import`: records/s and peak memory of importing a generated bureau.
 
 Each run imports into a fresh store in a separate `fazhi import` process, exactly as a user
-would; memory is the peak resident size of that process and its validation workers together.
+would; memory is the peak of that process and its workers together: their proportional set
+size (a page shared by several processes counted once, in shares), and beside it the plain sum
+of their resident sizes, which counts the pages a forked worker shares with its parent twice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ BENCH_FROM, BENCH_TO = date(2025, 7, 1), date(2026, 6, 30)
 
 
 @dataclass(frozen=True)
+class Memory:
+    """Of a process tree at one moment, in KiB."""
+
+    pss_kib: int = 0
+    rss_kib: int = 0
+
+
+@dataclass(frozen=True)
 class Figures:
     """`seconds`: the whole `fazhi import` run; `stored`: from its start until the batch's
     records were committed (the patrol then derives the obligations of large batches)."""
@@ -34,14 +44,18 @@ class Figures:
     events: int
     seconds: float
     stored: float
-    peak_mib: float
+    peak: Memory
+    load: float  # the machine's 5-minute load average at the end: other work inflates times
 
     def line(self) -> str:
         return (
             f"{self.store:<10} {self.records:>10,} 条  {self.events:>10,} 事件  "
             f"入库 {self.stored:7.1f} s  {self.records / self.stored:>9,.0f} 条/s  "
             f"{self.events / self.stored:>9,.0f} 事件/s  含巡查共 {self.seconds:7.1f} s  "
-            f"峰值内存 {self.peak_mib:,.0f} MiB"
+            f"{self.events / self.seconds:>9,.0f} 事件/s  "
+            f"峰值内存 {self.peak.pss_kib / 1024:,.0f} MiB"
+            f"（各进程驻留内存之和 {self.peak.rss_kib / 1024:,.0f} MiB）  "
+            f"机器负载 {self.load:.2f}"
         )
 
 
@@ -74,34 +88,39 @@ def dataset(scale: str) -> Path:
     return folder
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and its children, from /proc."""
-    total, pids = 0, [root]
+def _kib(text: str, field: str) -> int:
+    return next((int(line.split()[1]) for line in text.splitlines() if line.startswith(field)), 0)
+
+
+def tree_memory(root: int) -> Memory:
+    """Memory of a process and its descendants, from /proc."""
+    pss = rss = 0
+    pids = [root]
     while pids:
         pid = pids.pop()
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
+        except OSError:  # the process ended meanwhile
             continue
-        total += next(
-            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
-        )
+        pss += _kib(rollup, "Pss:")
+        rss += _kib(rollup, "Rss:")
         pids.extend(int(c) for c in children)
-    return total
+    return Memory(pss, rss)
 
 
-def _measure(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+def _measure(args: list[str], env: dict[str, str]) -> tuple[float, Memory, str]:
     proc = subprocess.Popen(
         args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak = Memory()
     done = threading.Event()
 
     def poll() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            now = tree_memory(proc.pid)
+            peak = Memory(max(peak.pss_kib, now.pss_kib), max(peak.rss_kib, now.rss_kib))
             time.sleep(0.2)
 
     watcher = threading.Thread(target=poll, daemon=True)
@@ -113,7 +132,7 @@ def _measure(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     watcher.join()
     if proc.returncode != 0:
         raise SystemExit(f"导入失败（退出码 {proc.returncode}）：{err[-2000:]}")
-    return seconds, peak / 1024, out
+    return seconds, peak, out
 
 
 def import_once(store: str, database_url: str | None, files: list[Path]) -> Figures:
@@ -128,7 +147,7 @@ def import_once(store: str, database_url: str | None, files: list[Path]) -> Figu
     report = json.loads(out)
     with (files[0].parent / "manifest.json").open(encoding="utf-8") as fh:
         events = json.load(fh)["counts"]["event"]
-    return Figures(store, report["new"], events, seconds, stored, peak)
+    return Figures(store, report["new"], events, seconds, stored, peak, os.getloadavg()[1])
 
 
 def _fresh_postgres_database(admin_url: str) -> str:
@@ -147,7 +166,8 @@ def run_import_benchmark(
     order = ["unit", "person", "grid", "case", "alarm", "subject", "event"]
     files = [folder / f"{t}.jsonl" for t in order]
     print(
-        f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；数据：{folder.name}",
+        f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}，"
+        f"开始时负载 {os.getloadavg()[1]:.2f}；数据：{folder.name}",
         flush=True,
     )
     if not skip_sqlite:

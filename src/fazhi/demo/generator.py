@@ -1,4 +1,5 @@
-"""generate_bureau: the organisation, then day by day the alarms and cases, streamed out."""
+"""generate_bureau: the organisation, then day by day the alarms and cases, streamed out; last
+the assessment inputs of those people (`fazhi.demo.assessment`) under `assessment/`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from fazhi.demo import administrative, criminal
+from fazhi.demo.assessment import generate_assessment
 from fazhi.demo.cases import ADMINISTRATIVE, CRIMINAL, Case, Category, Crew, make_subject
 from fazhi.demo.clock import DAY, HOUR, MINUTE, day_number, end_of_day, iso, to_date
 from fazhi.demo.jsonl import JsonlFiles
@@ -63,6 +65,7 @@ class GenerationSummary:
     seed: int
     counts: dict[str, int]  # records per file: unit, person, …, event, defects
     paths: dict[str, Path]  # the JSON Lines files by the same names, and "manifest"
+    assessment: dict[str, int]  # records per file of assessment/ (fazhi.demo.assessment)
 
 
 def generate_bureau(out_dir: Path, *, scale: str, seed: int, date_from: date, date_to: date,
@@ -89,11 +92,19 @@ def generate_bureau(out_dir: Path, *, scale: str, seed: int, date_from: date, da
             spec.cases, date_from, date_to)
     counts = dict(out.counts)
     manifest = out_dir / "manifest.json"
-    manifest.write_text(json.dumps({
-        "scale": scale, "seed": seed, "date_from": date_from.isoformat(),
-        "date_to": date_to.isoformat(), "defect_share": defect_share, "counts": counts,
-    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return GenerationSummary(out_dir, scale, seed, counts, {**out.paths, "manifest": manifest})
+    about = {"scale": scale, "seed": seed, "date_from": date_from.isoformat(),
+             "date_to": date_to.isoformat(), "defect_share": defect_share, "counts": counts}
+    _write_json(manifest, about)
+    # the assessment inputs read the bureau just written (its manifest included); the manifest
+    # then names their counts too, so a folder whose manifest has them is complete
+    assessment = generate_assessment(out_dir, seed=seed)
+    _write_json(manifest, {**about, "assessment": assessment})
+    return GenerationSummary(out_dir, scale, seed, counts, {**out.paths, "manifest": manifest},
+                             assessment)
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _day_counts(total: int, days: list[int]) -> list[int]:

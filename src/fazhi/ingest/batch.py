@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import orjson
 
@@ -38,10 +38,20 @@ from fazhi.core.records import (
     from_ceif,
     to_ceif,
 )
-from fazhi.ingest.sources import RawLine, RawRecord, read_lazily
+from fazhi.ingest.sources import (
+    LineBlock,
+    RawLine,
+    RawRecord,
+    UnreadableFile,
+    is_jsonl,
+    jsonl_blocks,
+    read_lazily,
+)
 from fazhi.ingest.validate import Problem, validate
 
 _CHUNK = 2000
+# Bytes of a JSON Lines file a worker reads at a time: about 2,000 events.
+_BLOCK_BYTES = 512 * 1024
 # A record's table row waits in staging as plain values in generic columns (the widest table
 # has eight), so writing it needs no decoding.
 _ROW_WIDTH = 8
@@ -72,9 +82,9 @@ class EmptyStore:
         return {}
 
 
-@dataclass(frozen=True, slots=True)
-class Staged:
-    """A valid record ready to be written, with the forms the writer needs."""
+class Staged(NamedTuple):
+    """A valid record ready to be written, with the forms the writer needs (a named tuple:
+    one is made per record written)."""
 
     id: str
     ceif_json: str
@@ -184,6 +194,11 @@ def stage_chunk(
     return out
 
 
+def stage_block(block: LineBlock, row_of: Callable[[Record], tuple[object, ...]] | None) -> Staging:
+    """`stage_chunk` of a block of JSON Lines, split into lines here (in the worker)."""
+    return stage_chunk(list(block.lines()), row_of)
+
+
 Item = RawLine | RawRecord | Problem
 
 
@@ -212,7 +227,10 @@ CREATE TABLE rec (
     ref_a TEXT, ref_b TEXT, has_many INTEGER NOT NULL, ceif TEXT NOT NULL,
     v0, v1, v2, v3, v4, v5, v6, v7
 );
-CREATE TABLE rejected_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
+CREATE TABLE rejected_id (
+    type TEXT NOT NULL, id TEXT NOT NULL, by_check INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (type, id)
+);
 CREATE TABLE stored_id (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
 CREATE TABLE looked_up (type TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, id));
 """
@@ -239,7 +257,11 @@ class Batch:
         self._many_targets: set[tuple[str, str]] = set()
         self._executor: ProcessPoolExecutor | None = None
         self.workers = workers
-        self.parallel_from_bytes = 4 << 20
+        self.parallel_from_bytes = 1 << 20  # below this a worker pool costs more than it saves
+        self.block_bytes = _BLOCK_BYTES
+        # called with each chunk's staged rows as they arrive (see `load.EagerWriter`)
+        self.on_staged: Callable[[list[tuple[object, ...]]], None] | None = None
+        self._problems_read = 0
 
     def close(self) -> None:
         if self._executor is not None:
@@ -259,24 +281,47 @@ class Batch:
         """Stage every valid record of a file; raises UnreadableFile for a file as a whole.
 
         Validation is the costly part and each record is checked alone, so with `workers`
-        chunks are validated in other processes while this one reads and stages.
+        chunks are validated in other processes while this one stages (and writes) the
+        chunks before. Workers split JSON Lines themselves; this process only cuts the file
+        into blocks of whole lines.
         """
         large = path.is_file() and path.stat().st_size >= self.parallel_from_bytes
         pool = self._pool() if self.workers and large else None
-        pending: deque[Future[Staging]] = deque()
-        try:
+        if pool is None:
             for chunk in _chunks(read_lazily(path), _CHUNK):
-                if pool is None:
-                    self._take(stage_chunk(chunk, self._row_of), on_record)
-                    continue
-                pending.append(pool.submit(stage_chunk, chunk, self._row_of))
+                self._take(stage_chunk(chunk, self._row_of), on_record)
+            return
+        if is_jsonl(path):
+            jobs = (
+                pool.submit(stage_block, block, self._row_of)
+                for block in jsonl_blocks(path, self.block_bytes)
+            )
+        else:
+            jobs = (
+                pool.submit(stage_chunk, chunk, self._row_of)
+                for chunk in _chunks(read_lazily(path), _CHUNK)
+            )
+        taken = self._take_in_order(jobs, on_record)
+        if is_jsonl(path) and not taken:
+            raise UnreadableFile(path.name, "文件为空")
+
+    def _take_in_order(
+        self, jobs: Iterator[Future[Staging]], on_record: Callable[[int], None] | None
+    ) -> int:
+        """Stage the jobs' results in order, keeping a few jobs ahead; how many items."""
+        pending: deque[Future[Staging]] = deque()
+        taken = 0
+        try:
+            for job in jobs:
+                pending.append(job)
                 while len(pending) > 2 * self.workers:
-                    self._take(pending.popleft().result(), on_record)
+                    taken += self._take(pending.popleft().result(), on_record)
             while pending:
-                self._take(pending.popleft().result(), on_record)
+                taken += self._take(pending.popleft().result(), on_record)
         finally:
             for future in pending:
                 future.cancel()
+        return taken
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -287,15 +332,18 @@ class Batch:
             )
         return self._executor
 
-    def _take(self, staging: Staging, on_record: Callable[[int], None] | None) -> None:
+    def _take(self, staging: Staging, on_record: Callable[[int], None] | None) -> int:
         self.problems.extend(staging.problems)
         self._db.executemany(
-            "INSERT OR IGNORE INTO rejected_id VALUES (?, ?)", staging.rejected_ids
+            "INSERT OR IGNORE INTO rejected_id (type, id) VALUES (?, ?)", staging.rejected_ids
         )
         self._many_targets.update(staging.many_targets)
         self._insert(staging.rows)
+        if self.on_staged and staging.rows:
+            self.on_staged(staging.rows)
         if on_record:
             on_record(len(staging.rows) + len(staging.problems))
+        return len(staging.rows) + len(staging.problems)
 
     def _insert(self, rows: list[tuple[object, ...]]) -> None:
         self._db.executemany(
@@ -308,7 +356,8 @@ class Batch:
 
     def check(self) -> None:
         """Run every cross-record check; rejected records get a problem each."""
-        self._db.execute("CREATE INDEX rec_type_id ON rec (type, id, state)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS rec_type_id ON rec (type, id, state)")
+        self._problems_read = len(self.problems)
         self._reject_conflicting_duplicates()
         self._resolve_references()
         if self._reject_unit_cycles():
@@ -335,7 +384,7 @@ class Batch:
                 "UPDATE rec SET state = ? WHERE seq = ?", [(_INVALID, seq) for seq, _, _ in chunk]
             )
             self._db.executemany(
-                "INSERT OR IGNORE INTO rejected_id VALUES (?, ?)",
+                "INSERT OR IGNORE INTO rejected_id VALUES (?, ?, 1)",
                 [(found[seq][0], found[seq][1]) for seq, _, _ in chunk],
             )
             for seq, ref_field, reason in chunk:
@@ -499,7 +548,21 @@ class Batch:
                     f"涉案人员“{subject_id}”属于案件“{owner}”，不属于本事件的案件“{case_id}”",
                 )
 
+    def recheck(self) -> None:
+        """Forget what `check` found and check again: the store it asked may have changed
+        since (records written early, then rolled back)."""
+        del self.problems[self._problems_read :]
+        self._db.executescript(
+            "UPDATE rec SET state = 0 WHERE state <> 0; DELETE FROM rejected_id WHERE by_check = 1;"
+            " DELETE FROM stored_id; DELETE FROM looked_up;"
+        )
+        self.check()
+
     # -- results -----------------------------------------------------------------------------
+
+    def count_set_aside(self) -> int:
+        """Staged records that `check` rejected or found repeated."""
+        return int(self._db.execute("SELECT COUNT(*) FROM rec WHERE state <> 0").fetchone()[0])
 
     def count_valid(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM rec WHERE state = 0").fetchone()[0])
@@ -516,3 +579,8 @@ class Batch:
 
     def sorted_problems(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.field or ""))
+
+
+def staged_of(row: tuple[object, ...]) -> Staged:
+    """A `Staged` from a row as `stage_chunk` makes it (before it reaches staging)."""
+    return Staged(row[1], row[8], row[2], row[9:])  # type: ignore[arg-type]

@@ -12,13 +12,16 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from fazhi.apps.assessment.incremental import cases_changed
 from fazhi.apps.audit.chain import Change, append
 from fazhi.apps.bulk import Adapt, bulk_insert
 from fazhi.apps.cases.models import Alarm, Case, CaseHandler, Event, Subject
@@ -26,6 +29,7 @@ from fazhi.apps.imports.models import ImportBatch
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
 from fazhi.apps.patrol.derive import cases_involving, records_changed
 from fazhi.apps.patrol.rebuild import evaluate_pending
+from fazhi.apps.planner import analyze_after
 from fazhi.apps.records import (
     alarm_record,
     case_record,
@@ -36,7 +40,7 @@ from fazhi.apps.records import (
     unit_record,
 )
 from fazhi.core import records as r
-from fazhi.ingest.batch import Batch, Staged
+from fazhi.ingest.batch import Batch, Staged, staged_of
 from fazhi.ingest.validate import Problem
 
 MAX_STORED_PROBLEMS = 10_000
@@ -296,6 +300,48 @@ class Writer:
             bulk_insert(through._meta.db_table, ("grid_id", "person_id"), rows)
 
 
+_TYPE_ORDER = {rtype: i for i, rtype in enumerate(r.RECORD_TYPES)}
+
+
+class EagerWriter:
+    """Writes records as soon as they are staged, while later chunks are still being read
+    and validated, inside a savepoint of the batch's transaction.
+
+    The cross-record checks run only once the whole batch is read, so this is a bet that
+    they set nothing aside. It is kept only when they do not; then the result is exactly
+    what writing after the checks gives, since records arriving in type order are written
+    in the same order. Otherwise (a record set aside, a record of an earlier type after a
+    later one, an id twice in one chunk) the savepoint is rolled back and the batch is
+    checked again and written after the checks.
+    """
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.failed = False
+        self._type_index = 0
+        self._savepoint = transaction.savepoint()
+
+    def __call__(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.failed:
+            return
+        for rtype, group in groupby(rows, key=itemgetter(0)):
+            if _TYPE_ORDER[rtype] < self._type_index:
+                self.roll_back()
+                return
+            self._type_index = _TYPE_ORDER[rtype]
+            chunk = [staged_of(row) for row in group]
+            try:
+                self.writer.write(rtype, chunk)
+            except IntegrityError:  # the same id twice in one chunk: the checks decide
+                self.roll_back()
+                return
+
+    def roll_back(self) -> None:
+        if not self.failed:
+            transaction.savepoint_rollback(self._savepoint)
+            self.failed = True
+
+
 def rebuild_unit_closure() -> None:
     """Recompute every (ancestor, descendant) pair; units are few, so this is cheap."""
     parents = dict(Unit.objects.values_list("pk", "parent_id"))
@@ -330,6 +376,16 @@ class ImportOutcome:
 Progress = Callable[[str, int | None], Callable[[int], None]]
 
 
+def _write_checked(batch: Batch, writer: Writer, progress: Progress | None) -> None:
+    """Write the records the checks kept, type by type."""
+    writing = progress("写入", batch.count_valid()) if progress else None
+    for rtype in r.RECORD_TYPES:
+        for chunk in batch.staged(rtype):
+            writer.write(rtype, chunk)
+            if writing:
+                writing(len(chunk))
+
+
 def import_files(
     paths: Iterable[Path],
     *,
@@ -345,67 +401,69 @@ def import_files(
     started = timezone.now()
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
-    with Batch(
-        DjangoStore(), workdir=workdir, row_of=RowAdapt(connection.vendor).row, workers=workers
-    ) as batch:
-        reading = progress("读取", None) if progress else None
+    with (
+        Batch(
+            DjangoStore(), workdir=workdir, row_of=RowAdapt(connection.vendor).row, workers=workers
+        ) as batch,
+        transaction.atomic(),
+    ):
+        record = ImportBatch.objects.create(
+            started_at=started, finished_at=started, actor=actor, files=[p.name for p in paths]
+        )
+        writer = Writer(record.pk, actor, started)
+        eager = batch.on_staged = EagerWriter(writer)
+        reading = progress("读取并写入", None) if progress else None
         for path in paths:
             batch.add_file(path, reading)
         batch.check()
-        problems = batch.sorted_problems()
-        writing = progress("写入", batch.count_valid()) if progress else None
-        with transaction.atomic():
-            record = ImportBatch.objects.create(
-                started_at=started,
-                finished_at=started,
-                actor=actor,
-                files=[p.name for p in paths],
-                rejected=len(problems),
-                problems=[p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]],
-            )
+        if eager.failed or batch.count_set_aside():
+            eager.roll_back()
+            batch.recheck()
             writer = Writer(record.pk, actor, started)
-            for rtype in r.RECORD_TYPES:
-                for chunk in batch.staged(rtype):
-                    writer.write(rtype, chunk)
-                    if writing:
-                        writing(len(chunk))
-            if writer.counts.units_changed:
-                rebuild_unit_closure()
-            touched = writer.touched_cases | cases_involving(writer.changed_persons)
-            pending = records_changed(
-                touched, writer.extension_names, as_of or timezone.now(), actor=actor
-            )
-            counts = writer.counts
-            ImportBatch.objects.filter(pk=record.pk).update(
-                finished_at=timezone.now(),
-                new=counts.new,
-                updated=counts.updated,
-                unchanged=counts.unchanged,
-            )
-            append(
-                [
-                    Change(
-                        actor,
-                        "import",
-                        "import_batch",
-                        str(record.pk),
-                        None,
-                        json.dumps(
-                            {
-                                "files": record.files,
-                                "new": counts.new,
-                                "updated": counts.updated,
-                                "unchanged": counts.unchanged,
-                                "rejected": len(problems),
-                            },
-                            ensure_ascii=False,
-                        ),
-                        record.pk,
-                    )
-                ],
-                started,
-            )
+            _write_checked(batch, writer, progress)
+        problems = batch.sorted_problems()
+        if writer.counts.units_changed:
+            rebuild_unit_closure()
+        touched = writer.touched_cases | cases_involving(writer.changed_persons)
+        pending = records_changed(
+            touched, writer.extension_names, as_of or timezone.now(), actor=actor
+        )
+        if not pending:  # the warnings are derived: bring the open periods' ledger along
+            cases_changed(touched, as_of or timezone.now(), actor=actor)
+        counts = writer.counts
+        ImportBatch.objects.filter(pk=record.pk).update(
+            finished_at=timezone.now(),
+            new=counts.new,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            rejected=len(problems),
+            problems=[p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]],
+        )
+        append(
+            [
+                Change(
+                    actor,
+                    "import",
+                    "import_batch",
+                    str(record.pk),
+                    None,
+                    json.dumps(
+                        {
+                            "files": record.files,
+                            "new": counts.new,
+                            "updated": counts.updated,
+                            "unchanged": counts.unchanged,
+                            "rejected": len(problems),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    record.pk,
+                )
+            ],
+            started,
+        )
     if pending:
         evaluating = progress("巡查", pending) if progress else None
         evaluate_pending(as_of or timezone.now(), workers=workers, actor=actor, progress=evaluating)
+    analyze_after(counts.new + counts.updated)
     return ImportOutcome(record.pk, counts.new, counts.updated, counts.unchanged, problems)

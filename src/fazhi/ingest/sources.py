@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -56,7 +57,7 @@ def read_records(path: Path) -> Iterator[Item]:
     if path.stat().st_size == 0:
         raise UnreadableFile(path.name, "文件为空")
     suffix = path.suffix.lower()
-    if suffix in {".jsonl", ".ndjson", ".json"}:
+    if is_jsonl(path):
         return _read_jsonl(path)
     if suffix == ".csv":
         return _read_csv(path)
@@ -89,7 +90,7 @@ def detect_encoding(path: Path) -> str:
 _BAD_BYTES = re.compile("[\udc80-\udcff]")
 
 
-def _has_bad_bytes(text: str) -> bool:
+def has_bad_bytes(text: str) -> bool:
     """Surrogate escapes mark bytes that were not valid in the detected encoding."""
     return _BAD_BYTES.search(text) is not None
 
@@ -107,7 +108,7 @@ class RawLine(NamedTuple):
     text: str
 
     def parse(self) -> Item:
-        if _has_bad_bytes(self.text):
+        if has_bad_bytes(self.text):
             return _encoding_problem(self.file, self.line)
         try:
             data = orjson.loads(self.text)
@@ -122,11 +123,7 @@ class RawLine(NamedTuple):
 
 def read_lazily(path: Path) -> Iterator[Item | RawLine]:
     """Like `read_records`, but JSON Lines come unparsed (call `.parse()` on each)."""
-    if (
-        path.suffix.lower() in {".jsonl", ".ndjson", ".json"}
-        and path.is_file()
-        and path.stat().st_size
-    ):
+    if is_jsonl(path) and path.is_file() and path.stat().st_size:
         return _jsonl_lines(path)
     return read_records(path)
 
@@ -141,6 +138,53 @@ def _jsonl_lines(path: Path) -> Iterator[RawLine]:
                 yield RawLine(path.name, number, text)
     if not seen_any:
         raise UnreadableFile(path.name, "文件为空")
+
+
+def is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() in {".jsonl", ".ndjson", ".json"}
+
+
+class LineBlock(NamedTuple):
+    """Whole lines of a JSON Lines file as raw bytes, from line `first_line` on: a worker
+    process decodes and splits them, so the reading process only finds where lines end."""
+
+    file: str
+    encoding: str
+    first_line: int
+    data: bytes
+
+    def lines(self) -> Iterator[RawLine]:
+        """The block's non-blank lines, split and numbered as `_jsonl_lines` does."""
+        text = self.data.decode(self.encoding, errors="surrogateescape")
+        for number, line in enumerate(io.StringIO(text, newline=""), start=self.first_line):
+            if line.strip():
+                yield RawLine(self.file, number, line)
+
+
+def _line_breaks(data: bytes) -> int:
+    # "\n", "\r\n" and a lone "\r" each end a line (text mode with newline=""); neither
+    # byte occurs inside a UTF-8 or GB18030 character
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def jsonl_blocks(path: Path, size: int) -> Iterator[LineBlock]:
+    """The file in blocks of about `size` bytes, each ending at the end of a line."""
+    encoding = detect_encoding(path)
+    line, tail = 1, b""
+    with path.open("rb") as fh:
+        while data := fh.read(size):
+            data = tail + data
+            # after the last "\n", or a later "\r" known not to open a "\r\n"
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
+            if not cut:  # no line ends in this block yet
+                tail = data
+                continue
+            block, tail = data[:cut], data[cut:]
+            yield LineBlock(path.name, encoding, line, block)
+            line += _line_breaks(block)
+            encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # the BOM opens the file
+    if tail:
+        yield LineBlock(path.name, encoding, line, tail)
 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:
@@ -173,7 +217,7 @@ def _check_header(file: str, rtype: str, header: list[str]) -> None:
 
     known = set(FIELDS[rtype])
     for column, name in enumerate(header, start=1):
-        letter = _column_letter(column)
+        letter = column_letter(column)
         if not name:
             raise _HeaderError(
                 file, rtype, None, f"表头第{letter}列为空（可能是合并单元格），请使用模板表头"
@@ -196,7 +240,7 @@ class _HeaderError(Exception):
         self.problem = Problem(file, 1, rtype, None, field, reason + "；整张表未导入")
 
 
-def _column_letter(column: int) -> str:
+def column_letter(column: int) -> str:
     letters = ""
     while column:
         column, rem = divmod(column - 1, 26)
@@ -232,7 +276,7 @@ def _rows_to_records(
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue  # an empty cell is an absent field
             data[name] = cell
-        if any(isinstance(v, str) and _has_bad_bytes(v) for v in data.values()):
+        if any(isinstance(v, str) and has_bad_bytes(v) for v in data.values()):
             yield _encoding_problem(file, number)
             continue
         yield RawRecord(file, number, data)
@@ -256,7 +300,7 @@ def _read_csv(path: Path) -> Iterator[Item]:
             raise UnreadableFile(path.name, f"第{reader.line_num}行 CSV 格式错误：{err}") from None
 
 
-def _merged_header_ranges(path: Path, sheet_xml: str) -> list[str]:
+def merged_header_ranges(path: Path, sheet_xml: str) -> list[str]:
     """Merged ranges touching row 1, read by scanning the sheet XML (read-only mode hides them)."""
     pattern = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
     found: list[str] = []
@@ -304,7 +348,7 @@ def _read_sheet(path: Path, ws: Any) -> Iterator[Item]:
             f"未知的工作表名称“{ws.title}”（应为 {names}）；整张表未导入",
         )
         return
-    merged = _merged_header_ranges(path, _sheet_xml_path(ws))
+    merged = merged_header_ranges(path, sheet_xml_path(ws))
     if merged:
         yield Problem(
             file,
@@ -321,6 +365,6 @@ def _read_sheet(path: Path, ws: Any) -> Iterator[Item]:
     yield from _rows_to_records(file, rtype, rows)
 
 
-def _sheet_xml_path(ws: Any) -> str:
+def sheet_xml_path(ws: Any) -> str:
     # read-only worksheets keep the archive member they stream from
     return str(ws._worksheet_path).lstrip("/")

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from fazhi.apps.accounts.models import UNIT_SCOPE_ROLES, Grant, Role
+from fazhi.apps.assessment.imports import INPUT_ROLES
 from fazhi.apps.bureau.services import SETTINGS_ROLES
 
 BUSINESS_ROLES = frozenset(UNIT_SCOPE_ROLES | {Role.OFFICER})
@@ -30,6 +31,7 @@ class Page(Enum):
     ACCOUNTS = "accounts"  # 用户与授权: the security administrator
     SETTINGS = "settings"  # editing holidays and 立即/及时 thresholds: the legal department
     SYSTEM = "system"  # 系统管理 in the navigation: whoever administers or owns something there
+    ASSESSMENT_INPUTS = "assessment_inputs"  # 考评数据: legal department, unit heads
 
 
 PAGE_ROLES: dict[Page, frozenset[str]] = {
@@ -39,6 +41,7 @@ PAGE_ROLES: dict[Page, frozenset[str]] = {
     Page.AUDIT: frozenset({Role.AUDITOR}),
     Page.ACCOUNTS: frozenset({Role.SECURITY_ADMIN}),
     Page.SETTINGS: frozenset(SETTINGS_ROLES),
+    Page.ASSESSMENT_INPUTS: INPUT_ROLES,
     Page.SYSTEM: frozenset(
         {Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN, Role.LEGAL_DEPARTMENT, Role.BUREAU_LEADER}
     ),

@@ -17,6 +17,7 @@ SECTIONS: tuple[tuple[str, str, Page | None], ...] = (
     ("案件", "case_list", Page.CASES),
     ("人员", "person_list", Page.PEOPLE),
     ("考评", "assessment_ranking", Page.CASES),  # an officer lands on their own file
+    ("考评数据", "assessment_inputs", Page.ASSESSMENT_INPUTS),
     ("数据导入", "import_list", Page.IMPORTS),
     ("系统管理", "system_index", Page.SYSTEM),
     ("审计", "audit_log", Page.AUDIT),
@@ -33,4 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": label, "url": url, "current": current})
+    # a section inside another's path (考评数据 under 考评) is the current one, not both
+    deepest = max((i["url"] for i in items if i["current"]), key=len, default=None)
+    for item in items:
+        item["current"] = item["url"] == deepest
     return {"navigation": items}

@@ -1,5 +1,5 @@
-"""`fazhi rank`, `ledger`, `assess`, `assess-import`: the assessment for scripts and outside
-checks.
+"""`fazhi rank`, `ledger`, `assess`, `assess-import`, `assess-template`: the assessment for
+scripts and outside checks.
 
 `fazhi.cli` adds these parsers with `add_parsers(sub)` and dispatches to `HANDLERS`. Nothing
 here imports Django at module level, so `fazhi -h` stays fast.
@@ -22,7 +22,8 @@ EXIT_OK, EXIT_REJECTED, EXIT_INVALID = 0, 1, 2
 def add_parsers(
     subparsers: Any, formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter
 ) -> None:
-    """Add `rank`, `ledger`, `assess` and `assess-import` to the `fazhi` subparsers."""
+    """Add `rank`, `ledger`, `assess`, `assess-import` and `assess-template` to the `fazhi`
+    subparsers."""
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
         p = subparsers.add_parser(
@@ -44,18 +45,43 @@ def add_parsers(
     p.add_argument("--scheme", help="考核方案编号（默认全部方案）")
     p.add_argument("--format", choices=["json", "table"], default="table", help="输出格式")
 
+    add_crowding_parser(command)
+
     p = command("assess", "按方案重算一期积分：只追加变化的台账记录，并生成排名快照")
     _scheme_and_period(p)
     p.add_argument("--actor", default="assess", help="审计日志中记录的操作人")
 
     p = command(
         "assess-import",
-        "导入考评数据（评查、值班、考试、学法、任务清单、巡逻、办案任务；JSON Lines）。"
-        "退出码：0 全部有效，1 部分拒收",
+        "导入考评数据（评查、值班、考试、学法、任务清单、巡逻、办案任务）：JSON Lines，"
+        "或 assess-template 生成的 CSV（每类一个文件，文件名含类型名）、XLSX（每类一张工作表，"
+        "中英文表名均可）。退出码：0 全部有效，1 部分拒收，2 文件不可读",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="文件", help="文件或目录（*.jsonl）")
+    p.add_argument(
+        "files", nargs="+", type=Path, metavar="文件", help="文件或目录（*.jsonl、*.csv、*.xlsx）"
+    )
     p.add_argument("--actor", default="import", help="审计日志中记录的导入人")
     p.add_argument("--format", choices=["json", "text"], default="text", help="输出格式")
+
+    from fazhi.apps.assessment.tables import columns_help
+
+    p = command(
+        "assess-template",
+        f"生成考评数据导入模板（表头为字段名和中文说明，填好后用 assess-import 导入）。各表的列：{columns_help()}",
+    )
+    p.add_argument("kind", choices=["xlsx", "csv"], help="xlsx：一个工作簿；csv：每类一个文件")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="目录", help="输出目录")
+
+
+def add_crowding_parser(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    p = command(
+        "crowding",
+        "考核末期扎堆办案：计算一期（月、季度、年度）各人员、各单位末期办结占比并与本人以往、"
+        "同类对比，保存结果并列出异常",
+    )
+    p.add_argument("--period", required=True, help="期间：2026、2026-Q3 或 2026-09")
+    p.add_argument("--actor", default="crowding", help="审计日志中记录的操作人")
+    p.add_argument("--format", choices=["json", "table"], default="table", help="输出格式")
 
 
 def _scheme_and_period(p: argparse.ArgumentParser) -> None:
@@ -164,9 +190,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_assess_import(args: argparse.Namespace) -> int:
     from fazhi.apps.assessment.imports import import_inputs
+    from fazhi.ingest.sources import UnreadableFile
 
-    paths = [p for f in args.files for p in (sorted(f.glob("*.jsonl")) if f.is_dir() else [f])]
-    outcome = import_inputs(paths, actor=args.actor, at=_now())
+    paths = [p for f in args.files for p in (_input_files(f) if f.is_dir() else [f])]
+    try:
+        outcome = import_inputs(paths, actor=args.actor, at=_now())
+    except UnreadableFile as err:
+        print(f"无法读取 {err.file}：{err.reason}。未导入任何记录。", file=sys.stderr)
+        return EXIT_INVALID
     if args.format == "json":
         print(
             json.dumps(
@@ -181,9 +212,56 @@ def cmd_assess_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if outcome.problems else EXIT_OK
 
 
+def _input_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".jsonl", ".csv", ".xlsx"})
+
+
+def cmd_assess_template(args: argparse.Namespace) -> int:
+    from fazhi.apps.assessment.tables import write_templates
+
+    for path in write_templates(args.kind, args.out):
+        print(path)
+    return EXIT_OK
+
+
+@_guarded
+def cmd_crowding(args: argparse.Namespace) -> int:
+    from fazhi.apps.assessment.crowding import recompute_crowding
+    from fazhi.apps.assessment.models import CrowdingFigure
+
+    done = recompute_crowding(args.period, actor=args.actor, at=_now())
+    rows = CrowdingFigure.objects.filter(period=done.period).order_by(
+        "-unusual", "owner_kind", "owner_id"
+    )
+    if args.format == "json":
+        out = [
+            {
+                "kind": r.owner_kind,
+                "owner": r.owner_id,
+                "period": r.period,
+                "closures": r.closures,
+                "tail": r.tail,
+                "share": float(r.share),
+                "baseline": None if r.baseline is None else float(r.baseline),
+                "threshold": None if r.threshold is None else float(r.threshold),
+                "peer_bar": float(r.peer_bar),
+                "unusual": r.unusual,
+            }
+            for r in rows
+        ]
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{done.period}：{done.figures} 项，异常 {done.warnings} 项")
+    for r in rows.filter(unusual=True):
+        print(f"异常  {r.get_owner_kind_display()} {r.owner_id}  {r.tail}/{r.closures}  {r.share}")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rank": cmd_rank,
     "ledger": cmd_ledger,
     "assess": cmd_assess,
     "assess-import": cmd_assess_import,
+    "assess-template": cmd_assess_template,
+    "crowding": cmd_crowding,
 }

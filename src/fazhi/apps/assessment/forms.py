@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -148,3 +149,87 @@ class WhatIfForm(forms.Form):
         if not (data.get("draft") or "").strip() and "upload" not in self.errors:
             self.add_error("draft", "请填写或上传方案草稿")
         return data
+
+
+# --- entry of assessment inputs (考评数据录入) ----------------------------------------------------
+# Each form gives the rows of its `tables` table, which go through the import's own readers and
+# checks (`imports.import_records`), so the page refuses what a file would, in the same words.
+
+
+class InputEntryForm(forms.Form):
+    def rows(self) -> list[dict[str, str]]:
+        """The filled-in fields as one table row of text."""
+        return [
+            {
+                name: str(value)
+                for name, value in self.cleaned_data.items()
+                if value not in (None, "")
+            }
+        ]
+
+
+def _person_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=64, help_text="人员编号")
+
+
+class DutyShiftEntryForm(InputEntryForm):
+    person = _person_field("值班人")
+    day = forms.DateField(label="值班日期", widget=DateInput())
+    hall_hours = forms.DecimalField(label="坐堂小时数", max_digits=4, decimal_places=2)
+
+
+class ExamScoreEntryForm(InputEntryForm):
+    name = forms.CharField(label="考试名称", max_length=200)
+    day = forms.DateField(label="考试日期", widget=DateInput())
+    person = _person_field("考生")
+    score = forms.DecimalField(label="成绩", max_digits=5, decimal_places=2)
+
+
+class StudyEntryForm(InputEntryForm):
+    person = _person_field("学习人")
+    day = forms.DateField(label="学习日期", widget=DateInput())
+    hours = forms.DecimalField(label="学时", max_digits=5, decimal_places=2)
+    topic = forms.CharField(label="学习内容", max_length=200)
+
+
+class PatrolLogEntryForm(InputEntryForm):
+    person = _person_field("巡逻民警")
+    vehicle = forms.CharField(label="车辆", max_length=32)
+    day = forms.DateField(label="日期", widget=DateInput())
+    start = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs={"type": "time"}))
+    km = forms.DecimalField(label="里程（公里）", max_digits=7, decimal_places=2)
+
+
+class CaseQuotaEntryForm(InputEntryForm):
+    person = _person_field("人员")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    cases = forms.IntegerField(label="办案任务（件）", min_value=0)
+
+
+class TaskListEntryForm(InputEntryForm):
+    person = _person_field("社区民警")
+    month = forms.CharField(label="月份", max_length=7, help_text="YYYY-MM，如 2026-03")
+    grid = forms.CharField(label="网格编号", max_length=64, required=False)
+    tasks = forms.CharField(
+        label="任务",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每行一项：任务名称,完成期限（YYYY-MM-DD）[,完成日期]",
+    )
+
+    def clean_tasks(self) -> list[list[str]]:
+        lines = [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
+        tasks = [[part.strip() for part in re.split(r"[,，\t]", line)] for line in lines]
+        for number, parts in enumerate(tasks, 1):
+            if not 2 <= len(parts) <= 3:
+                raise forms.ValidationError(
+                    f"第 {number} 行应为“任务名称,完成期限[,完成日期]”，实为“{lines[number - 1]}”"
+                )
+        return tasks
+
+    def rows(self) -> list[dict[str, str]]:
+        head = {k: v for k in ("person", "month", "grid") if (v := self.cleaned_data[k])}
+        return [
+            {**head, **dict(zip(("title", "due_on", "done_on"), parts, strict=False))}
+            for parts in self.cleaned_data["tasks"]
+        ]

@@ -287,3 +287,54 @@ class Publication(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "period"], name="publication_once")
         ]
+
+
+class CrowdingOwner(models.TextChoices):
+    PERSON = "person", "人员"
+    UNIT = "unit", "单位"
+
+
+class CrowdingFigure(models.Model):
+    """考核末期扎堆办案: one owner's share of a period's closures in its last weeks, with the own
+    baseline and peer bar it was judged against (`fazhi.core.scoring.crowding`). Recomputing a
+    period replaces its figures (they are derived from the cases, like a snapshot)."""
+
+    owner_kind = models.CharField(
+        max_length=8, choices=CrowdingOwner.choices, verbose_name="对象类别"
+    )
+    owner_id = models.CharField(max_length=64, verbose_name="对象编号")
+    person = models.ForeignKey(
+        Person, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="人员"
+    )
+    unit = models.ForeignKey(  # the person's unit, or the unit itself: what scope reads
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位"
+    )
+    peer_group = models.CharField(max_length=64, blank=True, default="", verbose_name="对比范围")
+    period = models.CharField(max_length=10, verbose_name="考核期间")
+    tail_start = models.DateField(verbose_name="末期起始日")
+    closures = models.PositiveIntegerField(verbose_name="办结数")
+    tail = models.PositiveIntegerField(verbose_name="末期办结数")
+    share = models.DecimalField(max_digits=5, decimal_places=4, verbose_name="末期占比")
+    baseline = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, verbose_name="本人以往中位数"
+    )
+    spread = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, verbose_name="本人以往离散度"
+    )
+    threshold = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, verbose_name="本人异常线"
+    )
+    history = models.JSONField(default=list, verbose_name="以往各期占比")
+    peer_bar = models.DecimalField(max_digits=5, decimal_places=4, verbose_name="同类对比线")
+    peers = models.PositiveIntegerField(verbose_name="同类人数")
+    unusual = models.BooleanField(verbose_name="异常")
+    computed_at = models.DateTimeField(verbose_name="计算时间")
+
+    class Meta:
+        verbose_name = "末期扎堆办案"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "owner_kind", "owner_id"], name="crowding_once"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "unusual"], name="crowding_period_idx")]

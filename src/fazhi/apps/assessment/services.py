@@ -7,6 +7,10 @@ permission failures are `PermissionDenied`.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -14,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.forms.models import model_to_dict
 
 from fazhi.apps.accounts.models import Grant, Role
@@ -41,11 +45,12 @@ from fazhi.apps.assessment.models import (
 from fazhi.apps.assessment.schemes import period_of, scheme_for, scheme_on
 from fazhi.apps.assessment.selectors import RankingLine, ranking
 from fazhi.apps.assessment.store import facts_from_store
-from fazhi.apps.audit.chain import Change, record
+from fazhi.apps.audit.chain import Change, append, record
 from fazhi.apps.audit.models import AuditAction
+from fazhi.apps.bulk import bulk_insert
 from fazhi.apps.org.models import Grid, Person, UnitClosure
 from fazhi.core.records import canonical_json
-from fazhi.core.scoring import InspectionMethod, Severity, score_scheme
+from fazhi.core.scoring import Award, InspectionMethod, Severity, score_scheme
 from fazhi.core.scoring.method import describe
 
 
@@ -360,13 +365,47 @@ class Recomputed:
 
 def recompute(scheme_code: str, period_text: str, *, actor: str, at: datetime) -> Recomputed:
     """Score a scheme for a period from the store, post what changed, take ranking snapshots."""
+    return _post(scheme_code, period_text, score(scheme_code, period_text), actor=actor, at=at)
+
+
+def recompute_all(
+    runs: Sequence[tuple[str, str]], *, actor: str, at: datetime, workers: int | None = None
+) -> list[Recomputed]:
+    """`recompute` each (scheme, period) in order. With workers (default: one per core, at
+    most two), forked processes read and score the runs ahead while this one posts, so the
+    reading and scoring of one run overlaps the writing of another; the ledger ends the same."""
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    # forked readers would not see an open transaction's writes, and closing its connection
+    # would end it: inside one, the runs go one by one
+    if workers < 2 or len(runs) < 2 or transaction.get_connection().in_atomic_block:
+        return [recompute(code, text, actor=actor, at=at) for code, text in runs]
+    connections.close_all()  # each child opens its own connection
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=connections.close_all
+    ) as pool:
+        scored = [pool.submit(score, code, text) for code, text in runs]
+        return [
+            _post(code, text, future.result(), actor=actor, at=at)
+            for (code, text), future in zip(runs, scored, strict=True)
+        ]
+
+
+def score(scheme_code: str, period_text: str) -> list[Award]:
+    """Every award of a scheme for a period, scored from the store (no writing)."""
     period = period_of(period_text)
     scheme = scheme_for(scheme_code, period)
     cards = score_scheme(scheme, period, facts_from_store(scheme, period))
+    return [a for c in cards for a in c.awards]
+
+
+def _post(
+    scheme_code: str, period_text: str, awards: list[Award], *, actor: str, at: datetime
+) -> Recomputed:
+    period = period_of(period_text)
+    scheme = scheme_for(scheme_code, period)
     with transaction.atomic():
-        posting = ledger.post_awards(
-            scheme, period, (a for c in cards for a in c.awards), actor=actor, at=at
-        )
+        posting = ledger.post_awards(scheme, period, awards, actor=actor, at=at)
         snapshots = take_snapshots(scheme_code, period_text, actor=actor, at=at)
     return Recomputed(
         scheme.code, scheme.version, period.text, posting.posted, posting.reversed, snapshots
@@ -382,27 +421,47 @@ def take_snapshots(scheme_code: str, period_text: str, *, actor: str, at: dateti
     for line in ranking(scheme.code, period.text):
         groups.setdefault(line.group, []).append(line)
     with transaction.atomic():
-        for group, lines in sorted(groups.items()):
-            snapshot = RankingSnapshot.objects.create(
+        snapshots = RankingSnapshot.objects.bulk_create(
+            RankingSnapshot(
                 scheme=scheme.code,
                 scheme_version=scheme.version,
                 period=period.text,
                 group=group,
                 taken_at=at,
             )
-            RankingRow.objects.bulk_create(
-                RankingRow(
-                    snapshot=snapshot,
-                    person_id=line.person,
-                    score=line.score,
-                    rank=line.rank,
-                    movement=line.movement,
+            for group in sorted(groups)
+        )
+        rows = [
+            (snapshot.pk, line.person, line.score, line.rank, line.movement)
+            for snapshot in snapshots
+            for line in groups[snapshot.group]
+        ]
+        columns = ("snapshot_id", "person_id", "score", "rank", "movement")
+        bulk_insert(RankingRow._meta.db_table, columns, rows)
+        append(
+            (
+                Change(
+                    actor=actor[:150],
+                    action=AuditAction.CREATE.value,
+                    object_type=snapshot._meta.model_name,
+                    object_id=str(snapshot.pk),
+                    before=None,
+                    after=canonical_json(
+                        plain(
+                            {
+                                **model_to_dict(snapshot),
+                                "rows": [
+                                    [line.person, str(line.score), line.rank, line.movement]
+                                    for line in groups[snapshot.group]
+                                ],
+                            }
+                        )
+                    ),
                 )
-                for line in lines
-            )
-            rows = [[line.person, str(line.score), line.rank, line.movement] for line in lines]
-            after = {**model_to_dict(snapshot), "rows": rows}
-            _audit(actor, AuditAction.CREATE, snapshot, at, after=after)
+                for snapshot in snapshots
+            ),
+            at,
+        )
     return len(groups)
 
 

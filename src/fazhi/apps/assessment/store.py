@@ -1,16 +1,22 @@
 """Reading the facts of one scheme and period from the store, as the core's plain records.
 
-One query per kind of fact, restricted to the people the scheme assesses and to the period
-(cases: opened or closed in it; quotas: its year), so a recompute reads each row once.
+One query per kind of fact, restricted to the period (cases: opened or closed in it; quotas:
+its year) and, for an incremental update, to the few people re-scored, so a recompute reads
+each row once. Rows are read as plain tuples (`values_list` or SQL): a city year holds
+hundreds of thousands of them, and building a model object for each costs more than scoring.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
-from django.db.models import Min, Q
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fazhi.apps.assessment.models import (
@@ -22,9 +28,11 @@ from fazhi.apps.assessment.models import (
     StudyRecord,
     Task,
 )
-from fazhi.apps.cases.models import CaseHandler, Event
+from fazhi.apps.bulk import Adapt
+from fazhi.apps.cases.models import Case, CaseHandler, Event
 from fazhi.apps.org.models import Grid, Person, UnitClosure
 from fazhi.apps.patrol.models import Warning
+from fazhi.apps.patrol.timelines import Rows
 from fazhi.core.scoring import (
     AssessmentPeriod,
     CaseFact,
@@ -43,12 +51,15 @@ from fazhi.core.scoring import (
     WarningFact,
     facts,
 )
+from fazhi.core.scoring.engine import facts_read
 
 # Events after which a handler's work on a case is done (办结): closed, transferred for
 # prosecution (侦查终结) or not filed; the first one counts.
 CLOSING_EVENTS = ("closed", "transferred_for_prosecution", "not_filed")
 # Warnings that cost points; `closed` (exception approved) is filtered by the scorer.
 DEDUCTED_FINDINGS = ("overdue", "late", "violated")
+# Up to this many people of an incremental update are named in each query's SQL.
+FEW = 500
 
 
 def _bounds(period: AssessmentPeriod) -> tuple[datetime, datetime]:
@@ -57,153 +68,249 @@ def _bounds(period: AssessmentPeriod) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def people(scheme: Scheme) -> list[PersonFact]:
-    """Everyone the scheme assesses, with their grids and the units above them (sequences are
-    narrowed in SQL, roles and unit subtrees by the core's own rule)."""
+def people(scheme: Scheme, only: Collection[str] | None = None) -> list[PersonFact]:
+    """Everyone the scheme assesses (or those of `only` it assesses), with their grids and the
+    units above them (sequences are narrowed in SQL, roles and unit subtrees by the core's own
+    rule)."""
     query = Person.objects.filter(is_auxiliary=False)
     if scheme.population.sequences:
         query = query.filter(sequence__in=scheme.population.sequences)
-    rows = list(query.order_by("id"))
+    if only is not None:
+        query = query.filter(id__in=only)
+    rows = list(query.order_by("id").values_list("id", "name", "unit_id", "sequence", "roles"))
+    links = Grid.officers.through.objects.order_by("grid_id")
+    if only is not None:
+        links = links.filter(person_id__in=only)
     grids: dict[str, list[str]] = defaultdict(list)
-    links = Grid.officers.through.objects.filter(person_id__in=[p.id for p in rows])
-    for person_id, grid_id in links.order_by("grid_id").values_list("person_id", "grid_id"):
+    for person_id, grid_id in links.values_list("person_id", "grid_id"):
         grids[person_id].append(grid_id)
     paths: dict[str, list[str]] = defaultdict(list)
-    above = UnitClosure.objects.filter(descendant_id__in={p.unit_id for p in rows})
+    above = UnitClosure.objects.filter(descendant_id__in={unit for _, _, unit, _, _ in rows})
     for unit, ancestor in above.order_by("depth").values_list("descendant_id", "ancestor_id"):
         paths[unit].append(ancestor)
-    facts = [
-        PersonFact(
-            p.id,
-            p.name,
-            p.unit_id,
-            p.sequence,
-            tuple(p.roles),
-            tuple(grids[p.id]),
-            tuple(paths[p.unit_id]),
-        )
-        for p in rows
-    ]
-    return [f for f in facts if scheme.population.includes(f)]
-
-
-def facts_from_store(scheme: Scheme, period: AssessmentPeriod) -> Facts:
-    persons = people(scheme)
-    ids = [p.id for p in persons]
-    return facts(
-        persons,
-        cases=_cases(ids, period),
-        warnings=_warnings(ids, period),
-        inspections=_inspections(scheme, ids, period),
-        duty_shifts=[
-            DutyShiftFact(str(s.pk), s.person_id, s.day, s.hall_hours)
-            for s in DutyShift.objects.filter(person_id__in=ids, day__range=_days(period))
-        ],
-        exams=[
-            ExamFact(str(s.pk), s.person_id, s.exam.day, s.score, s.exam.name)
-            for s in ExamScore.objects.filter(
-                person_id__in=ids, exam__day__range=_days(period)
-            ).select_related("exam")
-        ],
-        studies=[
-            StudyFact(str(s.pk), s.person_id, s.day, s.hours)
-            for s in StudyRecord.objects.filter(person_id__in=ids, day__range=_days(period))
-        ],
-        tasks=[
-            TaskFact(
-                str(t.pk), t.task_list.person_id, t.due_on, t.title, t.done_on, t.task_list.grid_id
-            )
-            for t in Task.objects.filter(
-                task_list__person_id__in=ids, due_on__range=_days(period)
-            ).select_related("task_list")
-        ],
-        patrol_logs=_patrol_logs(ids, period),
-        quotas=[
-            QuotaFact(str(q.pk), q.person_id, q.year, q.cases)
-            for q in CaseQuota.objects.filter(person_id__in=ids, year=period.start.year)
-        ],
+    found = (
+        PersonFact(pid, name, unit, sequence, tuple(roles), tuple(grids[pid]), tuple(paths[unit]))
+        for pid, name, unit, sequence, roles in rows
     )
+    return [f for f in found if scheme.population.includes(f)]
+
+
+def facts_from_store(
+    scheme: Scheme, period: AssessmentPeriod, only: Collection[str] | None = None
+) -> Facts:
+    """The facts of everyone the scheme assesses in the period, or of those in `only`: only
+    the kinds its items read (a study scheme never reads a case)."""
+    persons = people(scheme, only)
+    ids = People((p.id for p in persons), named=only is not None and len(persons) <= FEW)
+    if not ids:
+        return facts(persons)
+    return facts(
+        persons, **{kind: _READERS[kind](scheme, ids, period) for kind in facts_read(scheme)}
+    )
+
+
+def _duty_shifts(_: Scheme, ids: People, period: AssessmentPeriod) -> list[DutyShiftFact]:
+    rows = _of(DutyShift.objects.filter(day__range=_days(period)), ids)
+    fields = ("pk", "person_id", "day", "hall_hours")
+    return _mine(ids, (DutyShiftFact(str(pk), *rest) for pk, *rest in _each(rows, fields)))
+
+
+def _exams(_: Scheme, ids: People, period: AssessmentPeriod) -> list[ExamFact]:
+    rows = _of(ExamScore.objects.filter(exam__day__range=_days(period)), ids)
+    fields = ("pk", "person_id", "exam__day", "score", "exam__name")
+    return _mine(ids, (ExamFact(str(pk), *rest) for pk, *rest in _each(rows, fields)))
+
+
+def _studies(_: Scheme, ids: People, period: AssessmentPeriod) -> list[StudyFact]:
+    rows = _of(StudyRecord.objects.filter(day__range=_days(period)), ids)
+    fields = ("pk", "person_id", "day", "hours")
+    return _mine(ids, (StudyFact(str(pk), *rest) for pk, *rest in _each(rows, fields)))
+
+
+def _tasks(_: Scheme, ids: People, period: AssessmentPeriod) -> list[TaskFact]:
+    rows = _of(Task.objects.filter(due_on__range=_days(period)), ids, "task_list__person_id")
+    fields = ("pk", "task_list__person_id", "due_on", "title", "done_on", "task_list__grid_id")
+    return _mine(ids, (TaskFact(str(pk), *rest) for pk, *rest in _each(rows, fields)))
+
+
+def _quotas(_: Scheme, ids: People, period: AssessmentPeriod) -> list[QuotaFact]:
+    rows = _of(CaseQuota.objects.filter(year=period.start.year), ids)
+    fields = ("pk", "person_id", "year", "cases")
+    return _mine(ids, (QuotaFact(str(pk), *rest) for pk, *rest in _each(rows, fields)))
 
 
 def _days(period: AssessmentPeriod) -> tuple[date, date]:
     return (period.start, period.end)
 
 
-def _cases(ids: list[str], period: AssessmentPeriod) -> list[CaseFact]:
+class People(frozenset[str]):
+    """The ids of the people whose facts are read; `named`: few people picked out (an
+    incremental update), whose rows are found by person. Otherwise every row of the period
+    is read and the others dropped by `_mine`, which beats ten thousand parameters in one
+    statement and a lookup per person."""
+
+    named: bool
+
+    def __new__(cls, ids: Iterable[str], *, named: bool) -> People:
+        found = super().__new__(cls, ids)
+        found.named = named
+        return found
+
+
+def _of(rows: QuerySet[Any], ids: People, field: str = "person_id") -> QuerySet[Any]:
+    """Rows about these people (every row of the period when they are not named)."""
+    return rows.filter(**{f"{field}__in": ids}) if ids.named else rows
+
+
+def _each(rows: QuerySet[Any], fields: Sequence[str]) -> Iterator[Any]:
+    return rows.values_list(*fields).iterator(chunk_size=5000)
+
+
+def _mine(ids: People, found: Iterable[Any]) -> list[Any]:
+    return [f for f in found if f.person in ids]
+
+
+class _Sql:
+    """Plain SQL on the current connection, with the vendor's way of passing a time."""
+
+    def __init__(self) -> None:
+        self.rows = Rows()
+        self.adapt = Adapt(connection.vendor)
+
+    def time(self, value: datetime) -> Any:
+        return self.adapt.time(value) if self.rows.sqlite else value
+
+    def day(self, column: str) -> str:
+        """The local day of a stored time, as SQL (SQLite keeps naive UTC text)."""
+        zone = timezone.get_default_timezone()
+        if self.rows.sqlite:  # the zone's offset now; China has kept one all year since 1991
+            minutes = int(datetime.now(zone).utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+            return f"date({column}, '{minutes:+d} minutes')"
+        return f"({column} AT TIME ZONE '{zone.key}')::date"  # type: ignore[attr-defined]
+
+    @staticmethod
+    def marks(values: Collection[Any]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+
+def _cases(_: Scheme, ids: People, period: AssessmentPeriod) -> list[CaseFact]:
+    """Each (case, handler) of the cases opened in the period or first closed in it, with the
+    day the case was first closed (by the end of the period; None = still open). The days are
+    taken in SQL: a city year has hundreds of thousands of rows."""
+    sql = _Sql()
     start, end = _bounds(period)
-    closings = (
-        Event.objects.filter(kind__in=CLOSING_EVENTS, at__lt=end, case__handlers__person_id__in=ids)
-        .values("case_id")
-        .annotate(first=Min("at"))
+    handler, case, event = (m._meta.db_table for m in (CaseHandler, Case, Event))
+    closing = (
+        f"SELECT MIN(e.at) FROM {event} e WHERE e.case_id = h.case_id "
+        f"AND e.kind IN ({sql.marks(CLOSING_EVENTS)}) AND e.at < %s"
     )
-    closed_on = {row["case_id"]: timezone.localdate(row["first"]) for row in closings}
-    closed_in_period = [c for c, day in closed_on.items() if period.covers(day)]
-    handlers = CaseHandler.objects.filter(person_id__in=ids).filter(
-        Q(case__opened_at__gte=start, case__opened_at__lt=end) | Q(case_id__in=closed_in_period)
-    )
-    return [
-        CaseFact(
-            h.case_id,
-            h.person_id,
-            h.role,
-            h.case.kind,
-            timezone.localdate(h.case.opened_at),
-            closed_on.get(h.case_id),
-            h.case.category,
-            tuple(h.case.flags),
-        )
-        for h in handlers.select_related("case").order_by("case_id", "position")
-    ]
-
-
-def _warnings(ids: list[str], period: AssessmentPeriod) -> list[WarningFact]:
-    start, end = _bounds(period)
-    rows = Warning.objects.filter(
-        person_id__in=ids, finding__in=DEDUCTED_FINDINGS, at__gte=start, at__lt=end
-    )
-    return [
-        WarningFact(
-            str(w.pk),
-            w.person_id,
-            w.case_id,
-            w.level,
-            w.finding,
-            w.status,
-            timezone.localdate(w.at),
-            w.control_point,
-        )
-        for w in rows
-    ]
-
-
-def _inspections(scheme: Scheme, ids: list[str], period: AssessmentPeriod) -> list[InspectionFact]:
-    rows = Inspection.objects.filter(
-        scheme=scheme.code, person_id__in=ids, day__range=_days(period)
-    ).select_related("rectification")
-    result = []
-    for i in rows:
-        rectification = getattr(i, "rectification", None)
-        result.append(
-            InspectionFact(
-                str(i.pk),
-                i.person_id,
-                i.item,
-                InspectionMethod(i.method),
-                i.day,
-                Severity(i.severity) if i.severity else None,
-                i.finding,
-                rectification.verified_on if rectification else None,
+    if ids.named:
+        # a few people's cases, found by person; each one's closing by its own events
+        rows = f"""
+            SELECT h.case_id, h.person_id, h.role, c.kind, c.opened_at, ({closing}) AS closed,
+                   c.category, c.flags, h.position
+            FROM {handler} h JOIN {case} c ON c.id = h.case_id
+            WHERE h.person_id IN ({sql.marks(ids)})
+        """
+        args = [*CLOSING_EVENTS, sql.time(end), *sorted(ids)]
+    else:
+        # the cases opened in the period or with a closing event in it (by the indexes on
+        # the case's opening and the events' kind and time), each with its first closing
+        rows = f"""
+            WITH relevant AS (
+                SELECT id FROM {case} WHERE opened_at >= %s AND opened_at < %s
+                UNION
+                SELECT case_id FROM {event}
+                WHERE kind IN ({sql.marks(CLOSING_EVENTS)}) AND at >= %s AND at < %s
             )
-        )
-    return result
-
-
-def _patrol_logs(ids: list[str], period: AssessmentPeriod) -> list[PatrolLogFact]:
-    # Weeks are judged by their Monday: a week starting in the period runs up to 6 days past it.
-    rows = PatrolLog.objects.filter(
-        person_id__in=ids, day__range=(period.start, period.end + timedelta(days=6))
-    )
+            SELECT h.case_id, h.person_id, h.role, c.kind, c.opened_at, ({closing}) AS closed,
+                   c.category, c.flags, h.position
+            FROM relevant r
+            JOIN {case} c ON c.id = r.id
+            JOIN {handler} h ON h.case_id = c.id
+        """
+        args = [sql.time(start), sql.time(end), *CLOSING_EVENTS, sql.time(start), sql.time(end)]
+        args += [*CLOSING_EVENTS, sql.time(end)]
+    query = f"""
+        SELECT case_id, person_id, role, kind, {sql.day("opened_at")}, {sql.day("closed")},
+               category, flags
+        FROM ({rows}) t
+        WHERE (opened_at >= %s AND opened_at < %s) OR closed >= %s
+        ORDER BY case_id, position
+    """
+    args += [sql.time(start), sql.time(end), sql.time(start)]
+    day, data = sql.rows.day, sql.rows.data
     return [
-        PatrolLogFact(str(g.pk), g.person_id, g.vehicle, g.day, g.start, g.end, Decimal(g.km))
-        for g in rows
+        CaseFact(case_id, person, role, kind, day(opened), day(closed), category, tuple(flags))
+        for case_id, person, role, kind, opened, closed, category, flags in (
+            (*row[:7], data(row[7]) or ()) for row in sql.rows.fetch(query, args)
+        )
+        if person in ids
     ]
+
+
+def _warnings(_: Scheme, ids: People, period: AssessmentPeriod) -> list[WarningFact]:
+    start, end = _bounds(period)
+    rows = _of(
+        Warning.objects.filter(finding__in=DEDUCTED_FINDINGS, at__gte=start, at__lt=end), ids
+    )
+    fields = ("pk", "person_id", "case_id", "level", "finding", "status", "at", "control_point")
+    return _mine(
+        ids,
+        (
+            WarningFact(str(pk), person, case, level, finding, status, timezone.localdate(at), cp)
+            for pk, person, case, level, finding, status, at, cp in _each(rows, fields)
+        ),
+    )
+
+
+def _inspections(scheme: Scheme, ids: People, period: AssessmentPeriod) -> list[InspectionFact]:
+    rows = _of(Inspection.objects.filter(scheme=scheme.code, day__range=_days(period)), ids)
+    fields = ("pk", "person_id", "item", "method", "day", "severity", "finding")
+    fields += ("rectification__verified_on",)
+    return _mine(
+        ids,
+        (
+            InspectionFact(
+                str(pk),
+                person,
+                item,
+                InspectionMethod(method),
+                day,
+                Severity(severity) if severity else None,
+                finding,
+                verified_on,
+            )
+            for pk, person, item, method, day, severity, finding, verified_on in _each(rows, fields)
+        ),
+    )
+
+
+def _patrol_logs(_: Scheme, ids: People, period: AssessmentPeriod) -> list[PatrolLogFact]:
+    # Weeks are judged by their Monday: a week starting in the period runs up to 6 days past it.
+    rows = _of(
+        PatrolLog.objects.filter(day__range=(period.start, period.end + timedelta(days=6))), ids
+    )
+    fields = ("pk", "person_id", "vehicle", "day", "start", "end", "km")
+    return _mine(
+        ids,
+        (
+            PatrolLogFact(str(pk), person, vehicle, day, start, end, Decimal(km))
+            for pk, person, vehicle, day, start, end, km in _each(rows, fields)
+        ),
+    )
+
+
+_READERS: Mapping[str, Callable[[Scheme, People, AssessmentPeriod], list[Any]]] = MappingProxyType(
+    {
+        "cases": _cases,
+        "warnings": _warnings,
+        "inspections": _inspections,
+        "duty_shifts": _duty_shifts,
+        "exams": _exams,
+        "studies": _studies,
+        "tasks": _tasks,
+        "patrol_logs": _patrol_logs,
+        "quotas": _quotas,
+    }
+)

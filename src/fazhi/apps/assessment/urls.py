@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.apps.assessment import views
+from fazhi.apps.assessment import crowding_views, input_views, talent_views, views
 
 urlpatterns = [
     path("assessment/", views.ranking_page, name="assessment_ranking"),
@@ -26,4 +26,19 @@ urlpatterns = [
         name="assessment_appeal_decide",
     ),
     path("assessment/whatif/", views.whatif_page, name="assessment_whatif"),
+    path("assessment/inputs/", input_views.inputs_page, name="assessment_inputs"),
+    path(
+        "assessment/inputs/templates/<str:kind>/",
+        input_views.input_template,
+        name="assessment_input_template",
+    ),
+    path("assessment/inputs/<str:kind>/", input_views.input_entry, name="assessment_input_entry"),
+    path("assessment/talent/", talent_views.talent_page, name="assessment_talent"),
+    path("assessment/talent/export/", talent_views.talent_export, name="assessment_talent_export"),
+    path("assessment/crowding/", crowding_views.crowding_list, name="assessment_crowding"),
+    path(
+        "assessment/crowding/<int:figure_id>/",
+        crowding_views.crowding_detail,
+        name="assessment_crowding_detail",
+    ),
 ]

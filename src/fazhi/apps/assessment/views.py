@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from fazhi.apps.accounts import scope
 from fazhi.apps.accounts.models import Grant, Role
 from fazhi.apps.assessment import selectors, services
+from fazhi.apps.assessment.crowding_views import person_crowding
 from fazhi.apps.assessment.forms import (
     AppealForm,
     DecisionForm,
@@ -51,7 +52,7 @@ from fazhi.apps.assessment.store import people
 from fazhi.apps.assessment.whatif import DraftInvalid, what_if
 from fazhi.apps.audit.chain import Change, record
 from fazhi.apps.audit.models import AuditAction
-from fazhi.apps.cases.models import CaseHandler
+from fazhi.apps.cases.models import CaseHandler, Event
 from fazhi.apps.org.models import Grid, Person, Unit, UnitClosure
 from fazhi.apps.org.selectors import subtree
 from fazhi.core import ceif
@@ -354,6 +355,34 @@ def _handled_cases(user: Any, person: Person) -> list[CaseHandler]:
     return list(rows.order_by("-case__opened_at", "case_id")[:FILE_ROWS])
 
 
+def _inspections(person: Person) -> list[dict[str, Any]]:
+    """评查 of the person with the item's name, finding, severity and verified rectification."""
+    names = {(s.code, i.code): i.name for s in shipped_schemes() for i in s.items}
+    schemes = {s.code: s.name for s in shipped_schemes()}
+    rows = (
+        Inspection.objects.filter(person=person)
+        .select_related("inspector", "rectification__verified_by")
+        .order_by("-day", "-pk")[:FILE_ROWS]
+    )
+    return [
+        {
+            "i": i,
+            "scheme": schemes.get(i.scheme, i.scheme),
+            "item": names.get((i.scheme, i.item), i.item),
+            "rectification": getattr(i, "rectification", None),
+        }
+        for i in rows
+    ]
+
+
+def _legal_reviews(user: Any, person: Person) -> list[Event]:
+    """法制审核通过 events of the cases the person handled (those the reader sees)."""
+    handled = CaseHandler.objects.filter(person=person).values("case_id")
+    cases = scope.visible_cases(user).filter(pk__in=handled).values("pk")
+    rows = Event.objects.filter(kind="legal_review_passed", case__in=cases)
+    return list(rows.select_related("case").order_by("-at", "pk")[:FILE_ROWS])
+
+
 @login_required  # no role gate: a file out of the user's scope reads as absent (404)
 def person_file(request: HttpRequest, person_id: str) -> HttpResponse:
     user = request.user
@@ -383,6 +412,9 @@ def person_file(request: HttpRequest, person_id: str) -> HttpResponse:
                 .order_by("-exam__day")
             ),
             "history": _rank_history(person),
+            "inspections": _inspections(person),
+            "reviews": _legal_reviews(user, person),
+            "crowding": person_crowding(person),
             "appeal_form": AppealForm() if own else None,
             "printed_at": timezone.localtime(),
             "file_rows": FILE_ROWS,

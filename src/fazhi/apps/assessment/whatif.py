@@ -112,10 +112,25 @@ def draft_scores(draft: Scheme, period: AssessmentPeriod) -> list[Scorecard]:
     ]
 
 
+def refuse_out_of_force(draft: Scheme, period: AssessmentPeriod) -> None:
+    """A draft tried on a period it would not be in force for would show moves that could never
+    happen: its `in_force` must cover every day of the period."""
+    if draft.in_force.covers(period.start) and draft.in_force.covers(period.end):
+        return
+    start, end = draft.in_force.valid_from, draft.in_force.valid_to
+    span = f"{start.isoformat()} 至 {end.isoformat()}" if end else f"{start.isoformat()} 起"
+    raise ValidationError(
+        f"草稿 in_force：生效期间 {span} 不覆盖试算期间 {period.text}"
+        f"（{period.start.isoformat()} 至 {period.end.isoformat()}）",
+        code="in_force",
+    )
+
+
 def what_if(draft_text: str, period_text: str) -> WhatIf:
     """Who moves if the period were scored under the draft instead of the current version."""
     period = period_of(period_text)
     draft = load_draft(draft_text)
+    refuse_out_of_force(draft, period)
     current = scheme_for(draft.code, period)
     if period.kind not in draft.periods:
         raise ValidationError(f"草稿 periods：不按{period.kind.label}考核，不能试算 {period.text}")

@@ -9,12 +9,15 @@ kept up to date by imports, a rebuild changes nothing — a test holds the two p
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import connections, transaction
 
@@ -27,6 +30,8 @@ from fazhi.core.legaltime import HolidayCalendar
 from fazhi.core.patrol import Duty, overlap_kinds
 
 CHUNK = 2000
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -49,12 +54,6 @@ _JOB: dict[str, object] = {}
 def _worker_start() -> None:
     # The parent closed its connections before forking; each child opens its own.
     connections.close_all()
-    _JOB["overlap"] = OverlapSource(
-        overlap_kinds(_JOB["catalogue"]),
-        _JOB["now"],
-        preload=True,  # type: ignore[arg-type]
-    )
-    _JOB["units"] = all_units()
 
 
 Chunk = tuple[dict[str, list[Duty]], dict[str, derive.Owner]]
@@ -79,6 +78,25 @@ def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield ids[start : start + size]
 
 
+def in_order_ahead(
+    pool: Executor, work: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """`pool.map` with at most `ahead` items in flight. `map` submits every item at once,
+    and while the parent stores one chunk of duties the workers' finished chunks would pile
+    up in its memory: a city's 150 chunks at once."""
+    pending: deque[Future[R]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
 def derived_chunks(
     now: datetime,
     *,
@@ -95,15 +113,33 @@ def derived_chunks(
         else list(Case.objects.order_by("pk").values_list("pk", flat=True))
     )
     names, _ = derive.supplied()
-    _JOB.update(now=now, catalogue=cat, calendar=cal, names=names)
-    if workers <= 0:
-        _JOB.update(overlap=OverlapSource(overlap_kinds(cat), now, preload=True), units=all_units())
-        yield from (_derive_chunk(c) for c in _chunks(ids, chunk))
-        return
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
-        yield from pool.map(_derive_chunk, _chunks(ids, chunk))
+    # loaded once here, before the fork: the workers share one copy of the overlap events
+    overlap = OverlapSource(overlap_kinds(cat), now, preload=True)
+    _JOB.update(
+        now=now, catalogue=cat, calendar=cal, names=names, overlap=overlap, units=all_units()
+    )
+    try:
+        if workers <= 0:
+            yield from (_derive_chunk(c) for c in _chunks(ids, chunk))
+            return
+        connections.close_all()
+        # The workers share the parent's pages until they write to them, and a garbage
+        # collection writes to every object it visits: left to it, each worker would soon hold
+        # its own copy of all the parent holds (after an import, hundreds of MiB). Frozen
+        # objects are skipped.
+        gc.freeze()
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_worker_start
+            ) as pool:
+                yield from in_order_ahead(
+                    pool, _derive_chunk, _chunks(ids, chunk), ahead=2 * workers
+                )
+        finally:
+            gc.unfreeze()
+    finally:
+        _JOB.clear()  # the overlap events are many: not kept past the run
 
 
 def rebuild(

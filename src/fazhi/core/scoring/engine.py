@@ -50,6 +50,14 @@ class Scorecard:
         return sum((a.points for a in self.awards if a.item == code), Decimal(0))
 
 
+def facts_read(scheme: Scheme) -> frozenset[str]:
+    """The kinds of facts scoring the scheme looks at (exposure counts cases handled)."""
+    kinds = {kind for item in scheme.items for kind in KINDS[item.kind].reads}
+    if any(item.exposure is not None for item in scheme.items):
+        kinds.add("cases")
+    return frozenset(kinds)
+
+
 def score_scheme(scheme: Scheme, period: AssessmentPeriod, facts: Facts) -> list[Scorecard]:
     """Scorecards of everyone in the scheme's population, in person-id order."""
     people = sorted((p for p in facts.persons if scheme.population.includes(p)), key=lambda p: p.id)

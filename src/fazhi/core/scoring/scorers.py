@@ -101,9 +101,13 @@ class Param:
 
 @dataclass(frozen=True)
 class Kind:
+    """`reads`: the kinds of facts (keys of `FACT_TYPES`) the scorer looks at, so a run
+    gathers only those from the store."""
+
     label: str
     score: Callable[[Context], list[Award]]
     params: Mapping[str, Param] = field(default_factory=dict)
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
@@ -356,9 +360,13 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
                 "category_weights": Param("map"),  # 案由 → weight; categories are the bureau's
                 "difficulty": Param("map", choices=tuple(ceif.CASE_FLAGS)),
             },
+            ("cases",),
         ),
         "case_timeliness": Kind(
-            "办案效率", case_timeliness, {"within_days": Param("int", True), "points": _NUM}
+            "办案效率",
+            case_timeliness,
+            {"within_days": Param("int", True), "points": _NUM},
+            ("cases",),
         ),
         "warnings": Kind(
             "执法预警",
@@ -367,12 +375,16 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
                 "levels": Param("map", True, WARNING_LEVELS),
                 "findings": Param("list", choices=WARNING_FINDINGS),
             },
+            ("warnings",),
         ),
         "manual": Kind(
-            "人工评查", inspection, {"severity_points": Param("map", choices=_SEVERITIES)}
+            "人工评查",
+            inspection,
+            {"severity_points": Param("map", choices=_SEVERITIES)},
+            ("inspections",),
         ),
         "duty_hall_hours": Kind(
-            "值班坐堂时长", duty_hall_hours, {"min_hours": _NUM, "points": _NUM}
+            "值班坐堂时长", duty_hall_hours, {"min_hours": _NUM, "points": _NUM}, ("duty_shifts",)
         ),
         "exam_score": Kind(
             "考试成绩",
@@ -384,20 +396,30 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
                 "excellent_mark": Param("number"),
                 "excellent_points": Param("number"),
             },
+            ("exams",),
         ),
-        "study_hours": Kind("学法时长", study_hours, {"points_per_hour": _NUM}),
+        "study_hours": Kind("学法时长", study_hours, {"points_per_hour": _NUM}, ("studies",)),
         "task_completion": Kind(
             "任务清单",
             task_completion,
             {"unfinished_points": _NUM, "done_points": Param("number")},
+            ("tasks",),
         ),
-        "patrol_mileage": Kind("巡逻里程", patrol_mileage, {"min_km": _NUM, "points": _NUM}),
+        "patrol_mileage": Kind(
+            "巡逻里程", patrol_mileage, {"min_km": _NUM, "points": _NUM}, ("patrol_logs",)
+        ),
         "reinforcement_windows": Kind(
             "机动勤务时段",
             reinforcement_windows,
             {"windows": Param("windows", True), "points": _NUM},
+            ("patrol_logs",),
         ),
-        "case_quota": Kind("年度办案任务", case_quota, {"met_points": _NUM, "short_points": _NUM}),
+        "case_quota": Kind(
+            "年度办案任务",
+            case_quota,
+            {"met_points": _NUM, "short_points": _NUM},
+            ("quotas", "cases"),
+        ),
     }
 )
 
