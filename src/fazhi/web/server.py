@@ -79,6 +79,9 @@ def serve(host: str, port: int, *, workers: int | None = None, scheduler: bool =
         # on stop, requests under way get this long to finish (a count of 首页 figures may
         # take longer; it is simply counted again)
         "graceful_timeout": 10,
+        # idle browser connections stay open while their user reads the page (gunicorn's 2 s
+        # default closes them just as the next click reuses them)
+        "keepalive": 30,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
