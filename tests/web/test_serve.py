@@ -136,3 +136,31 @@ def test_serve_runs_one_worker_per_requested_process_and_one_scheduler(fazhi_pro
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_the_scheduler_runs_at_a_lower_priority_than_the_web_workers(fazhi_process):
+    port = free_port()
+    env = {
+        **os.environ,
+        "FAZHI_DATABASE_URL": fazhi_process.database_url,
+        "FAZHI_DATA_DIR": str(fazhi_process.data_dir),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fazhi.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(kids := _children(server.pid)) < 2:
+            assert time.monotonic() < deadline and server.poll() is None, kids
+            time.sleep(0.3)
+
+        def niceness(pid: int) -> int:
+            with open(f"/proc/{pid}/stat") as f:
+                return int(f.read().rsplit(")", 1)[1].split()[16])
+
+        by_role = {"patrol schedule" in line: niceness(pid) for pid, line in kids.items()}
+        assert by_role[True] == by_role[False] + 10
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
