@@ -150,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--think", type=float, default=0, help="每页之间的平均思考秒数（默认 0：连续请求）"
     )
+    b.add_argument(
+        "--ramp", type=float, default=0, help="虚拟用户在前若干秒内均匀进入（默认 0：同时进入）"
+    )
 
     add_assessment_parsers(sub, ChineseHelpFormatter)
     add_token_parser(sub)
@@ -403,7 +406,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from fazhi.bench.web import run_web_benchmark
 
         return run_web_benchmark(
-            scale=args.scale, users=args.users, seconds=args.seconds, think=args.think
+            scale=args.scale,
+            users=args.users,
+            seconds=args.seconds,
+            think=args.think,
+            ramp=args.ramp,
         )
     if args.bench_command == "assess":
         from fazhi.bench.assess import run_assess_benchmark

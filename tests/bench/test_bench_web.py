@@ -17,7 +17,7 @@ def run_bench_web(data: Path) -> subprocess.CompletedProcess[str]:
     env.pop("FAZHI_DATABASE_URL", None)  # the benchmark keeps its own store
     return subprocess.run(
         [sys.executable, "-m", "fazhi.cli", "bench", "web"]
-        + ["--scale", "mini", "--users", "2", "--seconds", "3"],
+        + ["--scale", "mini", "--users", "2", "--seconds", "3", "--ramp", "1"],
         env=env,
         capture_output=True,
         text=True,
@@ -40,6 +40,7 @@ def test_bench_web_prints_every_page_with_ordered_percentiles(tmp_path: Path):
     result = run_bench_web(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "核，Python 3.11" in result.stdout
+    assert "2 个并发虚拟用户（在前 1 s 内均匀进入）" in result.stdout
     rows = table_rows(result.stdout)
     assert set(rows) == set(PAGES), result.stdout
     for page, (requests, errors, p50, p95, p99) in rows.items():

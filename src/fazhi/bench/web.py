@@ -304,10 +304,17 @@ def _client(base: str) -> httpx.Client:
 
 
 def drive(
-    base: str, accounts: list[Account], *, users: int, seconds: float, think: float
+    base: str,
+    accounts: list[Account],
+    *,
+    users: int,
+    seconds: float,
+    think: float,
+    ramp: float = 0,
 ) -> tuple[Timings, float]:
-    """Run `users` virtual users against `base` for `seconds`; the timings and the elapsed
-    wall time (the last requests finish after the deadline)."""
+    """Run `users` virtual users against `base` for `seconds`, starting them evenly over the
+    first `ramp` seconds (as locust spawns users at a rate; 0: all at once); the timings and
+    the elapsed wall time (the last requests finish after the deadline)."""
     refuse_remote(base)
     until = time.monotonic() + seconds
     per_user = [Timings() for _ in range(users)]
@@ -319,7 +326,8 @@ def drive(
         for n in range(users)
     ]
     started = time.perf_counter()
-    for thread in threads:
+    for n, thread in enumerate(threads):
+        time.sleep(max(0.0, started + n * ramp / users - time.perf_counter()))
         thread.start()
     for thread in threads:
         thread.join()
@@ -356,7 +364,9 @@ def report(timings: Timings, elapsed: float) -> list[str]:
     return lines
 
 
-def run_web_benchmark(*, scale: str, users: int, seconds: float, think: float) -> int:
+def run_web_benchmark(
+    *, scale: str, users: int, seconds: float, think: float, ramp: float = 0
+) -> int:
     store = prepare_store(scale)
     accounts = bench_accounts(store)
     print(
@@ -366,11 +376,14 @@ def run_web_benchmark(*, scale: str, users: int, seconds: float, think: float) -
     for account in accounts:
         print(f"账号 {account.username}：{account.label}")
     pause = f"每页之间思考 {think:g} s（±50%）" if think else "无思考时间（连续请求）"
-    print(f"{users} 个并发虚拟用户，持续 {seconds:g} s，{pause}", flush=True)
+    start = f"在前 {ramp:g} s 内均匀进入" if ramp else "同时进入"
+    print(f"{users} 个并发虚拟用户（{start}），持续 {seconds:g} s，{pause}", flush=True)
     with serving(store) as base:
         for line in warm_up(base, accounts):
             print(line, flush=True)
-        timings, elapsed = drive(base, accounts, users=users, seconds=seconds, think=think)
+        timings, elapsed = drive(
+            base, accounts, users=users, seconds=seconds, think=think, ramp=ramp
+        )
     for line in report(timings, elapsed):
         print(line)
     print(f"结束时负载均值（1/5/15 分钟）{load_average()}")
