@@ -16,6 +16,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,16 +79,14 @@ def scratch_database(tmp_path_factory: pytest.TempPathFactory):
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="module")
-def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
-    """The base address of a running `fazhi serve` holding the world and the users of
-    `accounts`. Tests that change state use their own user (the lockout) or add data."""
-    folder = tmp_path_factory.mktemp("site")
-    data = folder / "data"
-    for args in (["migrate"], ["import", str(write_world(folder / "world.jsonl"))]):
-        result = run_fazhi(args, scratch_database, data)
+@contextmanager
+def running_site(database: str, data: Path, commands: list[list[str]]) -> Iterator[str]:
+    """Migrate a scratch store, run `fazhi` `commands` on it, add the browser tests' users
+    (tests/browser/accounts.py) and serve it with `fazhi serve`; yields the base address."""
+    for args in (["migrate"], *commands):
+        result = run_fazhi(args, database, data)
         assert result.returncode == 0, result.stdout + result.stderr
-    env = {**os.environ, "FAZHI_DATABASE_URL": scratch_database, "FAZHI_DATA_DIR": str(data)}
+    env = {**os.environ, "FAZHI_DATABASE_URL": database, "FAZHI_DATA_DIR": str(data)}
     made = subprocess.run(
         [sys.executable, "-m", "tests.browser.accounts"],
         cwd=REPO,
@@ -108,7 +108,17 @@ def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
+    """The base address of a running `fazhi serve` holding the world and the users of
+    `accounts`. Tests that change state use their own user (the lockout) or add data."""
+    folder = tmp_path_factory.mktemp("site")
+    world = write_world(folder / "world.jsonl")
+    with running_site(scratch_database, folder / "data", [["import", str(world)]]) as base:
+        yield base
 
 
 def write_world(path: Path) -> Path:

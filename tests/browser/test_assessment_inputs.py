@@ -5,16 +5,11 @@ and the same shift again is refused."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from tests.assessment.conftest import WORLD
 from tests.browser.accounts import PASSWORD
-from tests.browser.conftest import free_port, sign_in, wait_until_up
-from tests.conftest import run_fazhi
-from tests.support import REPO
+from tests.browser.conftest import running_site, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -22,31 +17,10 @@ def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
     """`fazhi serve` on the assessment bureau with the browser tests' users (head2: 所队长 of
     甲派出所, whose people are M1, P1, P2 and C1)."""
     folder = tmp_path_factory.mktemp("site")
-    data = folder / "data"
     world = folder / "world.jsonl"
     world.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in WORLD) + "\n", "utf-8")
-    for args in (["migrate"], ["import", str(world)]):
-        result = run_fazhi(args, scratch_database, data)
-        assert result.returncode == 0, result.stdout + result.stderr
-    env = {**os.environ, "FAZHI_DATABASE_URL": scratch_database, "FAZHI_DATA_DIR": str(data)}
-    made = subprocess.run(
-        [sys.executable, "-m", "tests.browser.accounts"], cwd=REPO, env=env, capture_output=True
-    )
-    assert made.returncode == 0, made.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fazhi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/healthz", server)
+    with running_site(scratch_database, folder / "data", [["import", str(world)]]) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_upload_a_bad_csv_read_the_refusal_then_enter_a_duty_shift(page, tmp_path):

@@ -9,17 +9,12 @@ added, case_handling scored for 2026 by `fazhi assess`: 李某 (P2) is first of 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from openpyxl import load_workbook
 from tests.assessment.conftest import WORLD
 from tests.browser.accounts import PASSWORD
-from tests.browser.conftest import free_port, sign_in, wait_until_up
-from tests.conftest import run_fazhi
-from tests.support import REPO
+from tests.browser.conftest import running_site, sign_in
 
 LEVELS = {"P1": "advanced", "P2": "intermediate", "C1": "basic"}
 EXAM = {
@@ -39,40 +34,19 @@ def _jsonl(path, records) -> str:
 @pytest.fixture(scope="module")
 def site(scratch_database: str, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("talent")
-    data = folder / "data"
     world = [
         {**r, "qualification": LEVELS[r["id"]]}
         if r["type"] == "person" and r["id"] in LEVELS
         else r
         for r in WORLD
     ]
-    for args in (
-        ["migrate"],
+    commands = [
         ["import", _jsonl(folder / "world.jsonl", world)],
         ["assess-import", _jsonl(folder / "exam.jsonl", [EXAM])],
         ["assess", "--scheme", "case_handling", "--period", "2026"],
-    ):
-        result = run_fazhi(args, scratch_database, data)
-        assert result.returncode == 0, result.stdout + result.stderr
-    env = {**os.environ, "FAZHI_DATABASE_URL": scratch_database, "FAZHI_DATA_DIR": str(data)}
-    made = subprocess.run(
-        [sys.executable, "-m", "tests.browser.accounts"], cwd=REPO, env=env, capture_output=True
-    )
-    assert made.returncode == 0, made.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fazhi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/healthz", server)
+    ]
+    with running_site(scratch_database, folder / "data", commands) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_open_the_talent_pool_and_download_the_excel(page, tmp_path):
