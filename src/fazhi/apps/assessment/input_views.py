@@ -53,10 +53,9 @@ from fazhi.apps.assessment.models import (
     TaskList,
 )
 from fazhi.apps.assessment.tables import BY_NAME, Row, write_templates
-from fazhi.config import data_dir
 from fazhi.ingest.sources import UnreadableFile
 from fazhi.web.access import Page, page_for
-from fazhi.web.views.imports import MultipleFileField
+from fazhi.web.views.imports import MultipleFileField, save_uploads, upload_workdir
 
 SUFFIXES = (*JSONL_SUFFIXES, *TABLE_SUFFIXES)
 ENTRY_FILE = "网页录入"  # the name an entry form's rows are reported under
@@ -107,27 +106,6 @@ class InputUploadForm(forms.Form):
         return files
 
 
-def _workdir() -> Path:
-    path = data_dir() / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _save(files: list[Any], folder: Path) -> list[Path]:
-    """Each upload under its own plain name (never a path), in upload order."""
-    paths = []
-    for i, upload in enumerate(files):
-        name = Path(upload.name).name or f"upload-{i}"
-        path = folder / name
-        if path.exists():
-            path = folder / f"{i + 1}-{name}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        paths.append(path)
-    return paths
-
-
 def _created(outcome: InputImport) -> str:
     return "，".join(f"{MODEL_LABELS[k]} {n} 条" for k, n in outcome.created.items()) or "无"
 
@@ -139,9 +117,9 @@ def inputs_page(request: HttpRequest) -> HttpResponse:
     form = InputUploadForm(request.POST, request.FILES) if posted else InputUploadForm()
     context: dict[str, Any] = {"form": form, "entries": ENTRIES, "suffixes": "、".join(SUFFIXES)}
     if posted and form.is_valid():
-        folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=_workdir()))
+        folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=upload_workdir()))
         try:
-            paths = _save(form.cleaned_data["files"], folder)
+            paths = save_uploads(form.cleaned_data["files"], folder)
             outcome = import_inputs(
                 paths,
                 actor=request.user.get_username(),
@@ -166,7 +144,7 @@ def input_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The blank templates of `fazhi assess-template`: one workbook, or the CSV files zipped."""
     if kind not in ("xlsx", "csv"):
         raise Http404
-    with tempfile.TemporaryDirectory(dir=_workdir()) as folder:
+    with tempfile.TemporaryDirectory(dir=upload_workdir()) as folder:
         paths = write_templates(kind, Path(folder))
         if kind == "xlsx":
             content, name = paths[0].read_bytes(), paths[0].name

@@ -56,7 +56,7 @@ class UploadForm(forms.Form):
         return files
 
 
-def _save(files: list[UploadedFile], folder: Path) -> list[Path]:
+def save_uploads(files: list[UploadedFile], folder: Path) -> list[Path]:
     """Each upload under its own name (a plain file name, never a path), in upload order."""
     paths = []
     for i, upload in enumerate(files):
@@ -78,7 +78,8 @@ def _problem_rows(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _workdir() -> Path:
+def upload_workdir() -> Path:
+    """Where uploads and generated templates wait, inside the data folder."""
     path = data_dir() / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -90,9 +91,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     context: dict[str, Any] = {"form": form, "suffixes": "、".join(SUFFIXES)}
     if request.method == "POST" and form.is_valid():
-        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_workdir()))
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=upload_workdir()))
         try:
-            paths = _save(form.cleaned_data["files"], folder)
+            paths = save_uploads(form.cleaned_data["files"], folder)
             # In-process (workers=0): worker processes are forked, which a threaded web
             # server must not do; bulk loads belong to `fazhi import`.
             outcome = import_files(
@@ -138,7 +139,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The blank templates of `fazhi template`: one XLSX workbook, or the CSV files zipped."""
     if kind not in ("xlsx", "csv"):
         raise Http404
-    with tempfile.TemporaryDirectory(dir=_workdir()) as folder:
+    with tempfile.TemporaryDirectory(dir=upload_workdir()) as folder:
         paths = write_templates(kind, Path(folder))
         if kind == "xlsx":
             content = paths[0].read_bytes()
