@@ -21,9 +21,13 @@ def database_url() -> str:
     return f"sqlite:///{data_dir() / 'fazhi.sqlite3'}"
 
 
+# the repository's folder, resolved once: every re-evaluation of a case asks for it
+_REPOSITORY = Path(__file__).resolve().parents[2]
+
+
 def catalogue_dir() -> Path:
     """The control-point catalogue: `FAZHI_CATALOG_DIR`, else the repository's."""
     override = os.environ.get("FAZHI_CATALOG_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "catalog" / "control_points"
+    return _REPOSITORY / "catalog" / "control_points"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fazhi.apps.audit.models import AuditEntry
 from fazhi.apps.patrol import derive
 from fazhi.apps.patrol.models import Obligation, PendingCase, Warning
 from fazhi.apps.patrol.rebuild import compare, rebuild
@@ -86,6 +87,50 @@ def test_cases_left_pending_by_an_interrupted_batch_are_finished_by_the_next_tic
     assert compare(AS_OF, workers=0).empty
 
 
+def test_a_rebuild_after_ticks_writes_nothing_and_a_moved_duty_is_rewritten(bureau):
+    """The fingerprint leaves out the state that ticks move as time passes; what the
+    derivation changes (a due time, the steps) changes it."""
+    from django.db import transaction
+
+    from fazhi.apps.patrol.services import tick
+
+    imported = datetime(2026, 7, 1, 8, 0, tzinfo=SHANGHAI)  # after the bureau's last event
+    import_files(
+        [bureau / f"{t}.jsonl" for t in ("unit", "person", "case", "subject", "event")],
+        actor="tester",
+        as_of=imported,
+        workers=0,
+    )
+    assert not Obligation.objects.filter(fingerprint__isnull=True).exclude(
+        state="withdrawn"
+    ).exists()
+    later = imported + timedelta(days=5)
+    with transaction.atomic():
+        moved = tick(later)
+    assert moved.overdue + moved.due_soon > 0
+    outcome = rebuild(later, workers=0)
+    assert (outcome.created, outcome.updated, outcome.withdrawn) == (0, 0, 0)
+    victim = Obligation.objects.filter(due_at__isnull=False).order_by("pk").first()
+    true_due, mark = victim.due_at, victim.fingerprint
+    audited = AuditEntry.objects.count()
+    # a fingerprint from before fingerprints (or another format) over the same values: the
+    # row only takes the fresh fingerprint, unaudited
+    Obligation.objects.filter(pk=victim.pk).update(fingerprint=None)
+    outcome = rebuild(later, workers=0)
+    assert (outcome.created, outcome.updated, outcome.withdrawn) == (0, 0, 0)
+    victim.refresh_from_db()
+    assert victim.fingerprint == mark and AuditEntry.objects.count() == audited
+    # a row whose values moved (as a changed derivation would move them) is written again
+    Obligation.objects.filter(pk=victim.pk).update(
+        fingerprint="0" * 16, due_at=true_due + timedelta(days=1)
+    )
+    outcome = rebuild(later, workers=0)
+    assert (outcome.created, outcome.updated, outcome.withdrawn) == (0, 1, 0)
+    victim.refresh_from_db()
+    assert (victim.due_at, victim.fingerprint) == (true_due, mark)
+    assert AuditEntry.objects.count() == audited + 1
+
+
 def test_rebuild_repairs_a_tampered_obligation(bureau):
     import_files(
         [bureau / f"{t}.jsonl" for t in ("unit", "person", "case", "subject", "event")],
@@ -96,10 +141,13 @@ def test_rebuild_repairs_a_tampered_obligation(bureau):
     victim = Obligation.objects.filter(due_at__isnull=False).order_by("pk").first()
     true_due = victim.due_at
     Obligation.objects.filter(pk=victim.pk).update(due_at=true_due + timedelta(days=9))
-    difference = compare(AS_OF, workers=0)
+    # the fingerprint still matches: only a full comparison sees the edit
+    assert compare(AS_OF, workers=0).empty
+    assert rebuild(AS_OF, workers=0).updated == 0
+    difference = compare(AS_OF, workers=0, full=True)
     assert [key for key, _ in difference.changed] == [victim.key]
     assert not difference.created and not difference.withdrawn
-    outcome = rebuild(AS_OF, workers=0)
+    outcome = rebuild(AS_OF, workers=0, full=True)
     assert outcome.updated == 1
     victim.refresh_from_db()
     assert victim.due_at == true_due

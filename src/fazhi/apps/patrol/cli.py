@@ -19,6 +19,11 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rebuild", help="按案件分块并行重新推导全部法定义务与预警")
     r.add_argument("--as-of", help="巡查时点（默认当前时间）")
     r.add_argument("--workers", type=int, help="并行进程数（默认 CPU 核数，最多 2）")
+    r.add_argument(
+        "--full",
+        action="store_true",
+        help="逐列比对已存义务（较慢），可修复绕过本系统直接改动数据库的记录",
+    )
     t = sub.add_parser("tick", help="执行一次定时巡查：推进临期、超期与逐级推送（供 cron 使用）")
     t.add_argument("--as-of", help="巡查时点（默认当前时间）")
     s = sub.add_parser("schedule", help="前台运行定时巡查，每分钟一次（Ctrl+C 退出）")
@@ -45,7 +50,7 @@ def cmd_rebuild(args: argparse.Namespace, now: datetime) -> int:
     from fazhi.apps.patrol.rebuild import rebuild
     from fazhi.apps.planner import analyze
 
-    outcome = rebuild(now, workers=args.workers)
+    outcome = rebuild(now, workers=args.workers, full=args.full)
     analyze()
     print(
         f"重建完成：新增义务 {outcome.created}，变更 {outcome.updated}，撤销 {outcome.withdrawn}；"

@@ -10,13 +10,16 @@ second half for duties computed elsewhere (the parallel rebuild), so both paths 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -42,6 +45,7 @@ from fazhi.apps.patrol.timelines import OverlapSource, Rows, all_units, load_tim
 from fazhi.config import catalogue_dir
 from fazhi.core.catalog import load_catalogue
 from fazhi.core.catalog.model import Catalogue, ControlPoint
+from fazhi.core.catalog.model import State as FindingState
 from fazhi.core.legaltime import HolidayCalendar, Period, Unit
 from fazhi.core.patrol import Duty, DutyState, Timeline, case_duties, overlap_kinds, supplied_names
 from fazhi.core.patrol.escalation import next_rung_at, rung
@@ -53,12 +57,7 @@ PRELOAD_OVER = 200
 INLINE_LIMIT = 200
 PARAMETERS = 5000  # ids in one IN (...) list
 
-_FINAL = {
-    DutyState.MET: ObligationState.MET,
-    DutyState.LATE: ObligationState.LATE,
-    DutyState.EXCUSED: ObligationState.EXCUSED,
-    DutyState.VIOLATED: ObligationState.VIOLATED,
-}
+_OBLIGATION_STATE = {state: ObligationState(state.value) for state in DutyState}
 
 
 @lru_cache(maxsize=4)
@@ -227,8 +226,7 @@ def derive(
 
 
 def _state(duty: Duty, now: datetime) -> str:
-    state = duty.state(now)
-    return _FINAL.get(state, ObligationState(state.value))
+    return _OBLIGATION_STATE[duty.state(now)]
 
 
 def _steps(duty: Duty) -> list[dict[str, str]]:
@@ -252,7 +250,7 @@ def fields_of(duty: Duty, point: ControlPoint, now: datetime) -> dict[str, objec
         "ended_at": duty.ended_at,
         "end_event": duty.end_event,
         "state": _state(duty, now),
-        "reported": sorted(s.value for s in duty.reported),
+        "reported": list(_reported(duty.reported)),
         "steps": _steps(duty),
         "events": list(duty.events),
         "provisional": duty.provisional,
@@ -301,10 +299,115 @@ def owners(timelines: Sequence[Timeline]) -> dict[str, Owner]:
 
 COLUMNS = (*_COMPARED, "unit_id", "person_id")
 
+# Bump when the stored form of an obligation changes without its values changing (e.g. the
+# wording of the counting steps): every obligation is then written again once.
+FINGERPRINT_FORMAT = "1"
+
+
+def fingerprint(duty: Duty, point: ControlPoint, owner: Owner) -> str:
+    """A digest of what `fields_of` stores for the duty, but `state` (time moves it, see
+    `services.tick`; it is compared on its own). The counting steps enter by kind, due time
+    and start label; their texts follow from those and FINGERPRINT_FORMAT. Run for every
+    duty of every rebuild, hence the plain tuple and `marshal` (version 2: no references,
+    so equal values always give equal bytes)."""
+    due, soon, ended = duty.due_at, duty.due_soon_at, duty.ended_at
+    parts = (
+        FINGERPRINT_FORMAT,
+        duty.subject,
+        duty.control_point,
+        duty.version,
+        point.area,
+        point.level.value,
+        duty.start,
+        duty.started_at.timestamp(),
+        due and due.timestamp(),
+        soon and soon.timestamp(),
+        ended and ended.timestamp(),
+        duty.end_event,
+        _reported(duty.reported),
+        tuple(
+            [
+                (type(s).__name__, s.due_at.timestamp(), getattr(s, "label", None))
+                for s in duty.steps
+            ]
+        ),
+        duty.events,
+        duty.provisional,
+        duty.floating,
+        owner.unit,
+        owner.person,
+    )
+    return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _reported(states: frozenset[FindingState]) -> tuple[str, ...]:
+    return tuple(sorted(s.value for s in states))
+
+
+class Stored(NamedTuple):
+    """What a re-evaluation reads of a stored obligation to know whether to write it."""
+
+    case: str
+    fingerprint: str | None
+    state: str
+
+
+def stored_marks(case_ids: Sequence[str]) -> dict[str, Stored]:
+    """key → Stored of these cases' obligations."""
+    out: dict[str, Stored] = {}
+    table = Obligation._meta.db_table
+    sql = f"SELECT key, case_id, fingerprint, state FROM {table} WHERE case_id IN "
+    for start in range(0, len(case_ids), PARAMETERS):
+        part = case_ids[start : start + PARAMETERS]
+        rows = Rows().fetch(sql + f"({', '.join(['%s'] * len(part))})", part)
+        out.update((key, Stored(case, mark, state)) for key, case, mark, state in rows)
+    return out
+
+
+@dataclass
+class Writes:
+    """The rows a set of fresh duties asks to write: duties to store (with their fingerprint
+    and whether a row exists) and the keys of stored obligations no duty derives any more."""
+
+    duties: list[tuple[Duty, str, bool]] = field(default_factory=list)
+    withdrawn: list[tuple[str, str]] = field(default_factory=list)  # (key, case)
+
+    @property
+    def cases(self) -> set[str]:
+        return {d.case for d, _, _ in self.duties} | {case for _, case in self.withdrawn}
+
+
+def writes(
+    duties: Mapping[str, Sequence[Duty]],
+    owned: Mapping[str, Owner],
+    now: datetime,
+    points: Mapping[tuple[str, str | None], ControlPoint],
+    stored: Mapping[str, Stored],
+) -> Writes:
+    """Compare fresh duties with the stored obligations of the same cases."""
+    out = Writes()
+    seen: set[str] = set()
+    for case_id, case_duty_list in duties.items():
+        for duty in case_duty_list:
+            key = duty.key
+            seen.add(key)
+            mark = fingerprint(duty, points[(duty.control_point, duty.version)], owned[case_id])
+            row = stored.get(key)
+            if row is not None and row.fingerprint == mark and row.state == _state(duty, now):
+                continue
+            out.duties.append((duty, mark, row is not None))
+    out.withdrawn = [
+        (key, row.case)
+        for key, row in stored.items()
+        if key not in seen and row.state != ObligationState.WITHDRAWN
+    ]
+    return out
+
 
 def apply_duties(
-    duties: dict[str, list[Duty]],
-    owned: dict[str, Owner],
+    duties: Mapping[str, Sequence[Duty]],
+    owned: Mapping[str, Owner],
     now: datetime,
     cat: Catalogue,
     *,
@@ -312,36 +415,36 @@ def apply_duties(
 ) -> Outcome:
     """Bring the stored obligations and warnings of the cases in `duties` in line with it."""
     points = points_by_key(cat)
-    stored = stored_obligations(list(duties))
-    outcome = Outcome()
+    todo = writes(duties, owned, now, points, stored_marks(list(duties)))
+    # A differing fingerprint is checked column by column: one written before fingerprints
+    # or under another FINGERPRINT_FORMAT may still describe the same obligation, which then
+    # only takes the new fingerprint (no update, no audit entry).
+    existing = sorted({duty.case for duty, _, exists in todo.duties if exists})
+    stored = stored_obligations(existing) if existing else {}
     creates: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
-    seen: set[str] = set()
-    for case_id, case_duty_list in duties.items():
-        for duty in case_duty_list:
-            owner = owned[case_id]
-            seen.add(duty.key)
-            values = fields_of(duty, points[(duty.control_point, duty.version)], now)
-            values.update(unit_id=owner.unit, person_id=owner.person)
-            row = stored.get(duty.key)
-            if row is not None and row[1:] == tuple(values[name] for name in COLUMNS):
-                continue
-            values.update(key=duty.key, case_id=case_id, evaluated_at=now)
-            (creates if row is None else updates).append(values)
-    state_at = 1 + COLUMNS.index("state")
-    for key, row in stored.items():
-        if key not in seen and row[state_at] != ObligationState.WITHDRAWN:
-            withdrawn = dict(zip(COLUMNS, row[1:], strict=True))
-            withdrawn.update(
-                key=key, case_id=row[0], state=ObligationState.WITHDRAWN, evaluated_at=now
-            )
-            updates.append(withdrawn)
-            outcome.withdrawn += 1
+    refreshed: list[tuple[str, str]] = []
+    for duty, mark, exists in todo.duties:
+        owner = owned[duty.case]
+        values = fields_of(duty, points[(duty.control_point, duty.version)], now)
+        values.update(unit_id=owner.unit, person_id=owner.person)
+        if exists and stored[duty.key][1:] == tuple(values[name] for name in COLUMNS):
+            refreshed.append((mark, duty.key))
+            continue
+        values.update(key=duty.key, case_id=duty.case, evaluated_at=now, fingerprint=mark)
+        (updates if exists else creates).append(values)
     _write(creates, updates)
-    outcome.created, outcome.updated = len(creates), len(updates) - outcome.withdrawn
-    changed_cases = {str(o["case_id"]) for o in creates} | {str(o["case_id"]) for o in updates}
+    bulk_update(Obligation._meta.db_table, "key", ("fingerprint",), refreshed)
+    _withdraw([key for key, _ in todo.withdrawn], now)
+    outcome = Outcome(created=len(creates), updated=len(updates), withdrawn=len(todo.withdrawn))
+    changed_cases = {str(row["case_id"]) for row in (*creates, *updates)}
+    changed_cases |= {case for _, case in todo.withdrawn}
     if changed_cases:
-        _audit_obligations(creates, updates, now, actor)
+        withdrawn = [
+            {"key": key, "case_id": case, "state": ObligationState.WITHDRAWN}
+            for key, case in todo.withdrawn
+        ]
+        _audit_obligations([*creates, *updates, *withdrawn], now, actor)
         # only obligations that raise a finding or already carry a warning can touch one
         concerned = Obligation.objects.filter(case_id__in=changed_cases).filter(
             Q(state__in=list(_OPEN_FINDING)) | Q(warning__isnull=False)
@@ -358,8 +461,8 @@ _BOOLS = frozenset({"provisional", "floating"})
 
 
 def stored_obligations(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
-    """key → (case_id, *COLUMNS values) of the cases' stored obligations, read as plain SQL
-    (this runs on every re-evaluation) and converted to the values `fields_of` gives."""
+    """key → (case_id, *COLUMNS values) of the cases' stored obligations, converted to the
+    values `fields_of` gives: what `patrol diff` shows of an obligation that would move."""
     if not case_ids:
         return {}
     rows = Rows()
@@ -390,7 +493,7 @@ def stored_obligations(case_ids: list[str]) -> dict[str, tuple[object, ...]]:
     }
 
 
-_WRITTEN = (*COLUMNS, "evaluated_at")
+_WRITTEN = (*COLUMNS, "fingerprint", "evaluated_at")
 
 
 def _write(creates: list[dict[str, object]], updates: list[dict[str, object]]) -> None:
@@ -416,12 +519,19 @@ def _write(creates: list[dict[str, object]], updates: list[dict[str, object]]) -
     )
 
 
-def _audit_obligations(
-    creates: list[dict[str, object]], updates: list[dict[str, object]], now: datetime, actor: str
-) -> None:
+def _withdraw(keys: list[str], now: datetime) -> None:
+    """End obligations no duty derives any more; the cleared fingerprint makes a duty that
+    comes back under the same key write its whole row again."""
+    for start in range(0, len(keys), PARAMETERS):
+        Obligation.objects.filter(key__in=keys[start : start + PARAMETERS]).update(
+            state=ObligationState.WITHDRAWN, evaluated_at=now, fingerprint=None
+        )
+
+
+def _audit_obligations(rows: list[dict[str, object]], now: datetime, actor: str) -> None:
     """One audit entry per case whose obligations changed: which, and to what state."""
     by_case: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in [*creates, *updates]:
+    for row in rows:
         by_case[str(row["case_id"])][str(row["key"]).split("|", 1)[1]] = str(row["state"])
     append(
         [

@@ -82,6 +82,9 @@ class Obligation(models.Model):
     events = models.JSONField(default=list)
     provisional = models.BooleanField(default=False)
     floating = models.BooleanField(default=False)
+    # digest of the columns above but `state` (`derive.fingerprint`): equal digest and state
+    # mean a re-evaluation has nothing to write; null forces the next one to write the row
+    fingerprint = models.CharField(max_length=16, null=True)
     evaluated_at = models.DateTimeField()
 
     class Meta:

@@ -1,10 +1,12 @@
 """Re-derive every obligation from the stored records, in parallel over chunks of cases.
 
-Workers (forked processes, each with its own database connection) read a chunk's records
-and run the same per-case core code as an import (`derive.derive`); the parent applies each
-chunk's duties with the same `derive.apply_duties`, one transaction per chunk. On a store
-kept up to date by imports, a rebuild changes nothing — a test holds the two paths equal.
-`dry_run` computes and compares without writing (what `patrol diff` and the test use).
+Workers (forked processes, each with its own database connection) read a chunk's records,
+run the same per-case core code as an import (`derive.derive`) and compare the duties with
+the stored obligations' fingerprints; they hand the parent only the cases whose obligations
+differ. The parent applies those with the same `derive.apply_duties`, one transaction per
+chunk, comparing again inside it. On a store kept up to date by imports a rebuild changes
+nothing and the parent has next to nothing to do — a test holds the two paths equal.
+`compare` computes and compares without writing (what `patrol diff` and the test use).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -23,9 +25,9 @@ from django.db import connections, transaction
 
 from fazhi.apps.cases.models import Case
 from fazhi.apps.patrol import derive
-from fazhi.apps.patrol.models import PendingCase
+from fazhi.apps.patrol.models import Obligation, PendingCase
 from fazhi.apps.patrol.timelines import OverlapSource, all_units, load_timelines
-from fazhi.core.catalog.model import Catalogue
+from fazhi.core.catalog.model import Catalogue, ControlPoint
 from fazhi.core.legaltime import HolidayCalendar
 from fazhi.core.patrol import Duty, overlap_kinds
 
@@ -54,23 +56,57 @@ _JOB: dict[str, object] = {}
 def _worker_start() -> None:
     # The parent closed its connections before forking; each child opens its own.
     connections.close_all()
+    # A chunk builds a few million short-lived objects without reference cycles (records,
+    # duties, steps), which the cyclic collector would traverse again and again while the
+    # chunk lives: it runs once per chunk instead (`_worker_chunk`).
+    gc.disable()
 
 
-Chunk = tuple[dict[str, list[Duty]], dict[str, derive.Owner]]
+@dataclass
+class Chunk:
+    """One chunk of cases, with the duties and owners of those whose stored obligations
+    differ from the fresh derivation (the others have nothing to write)."""
+
+    cases: Sequence[str]
+    duties: dict[str, list[Duty]]
+    owners: dict[str, derive.Owner]
+    # full comparison only: obligations whose columns differ although their fingerprint
+    # matches (edited behind the application's back)
+    stale: list[str] = field(default_factory=list)
 
 
 def _derive_chunk(case_ids: Sequence[str]) -> Chunk:
     now: datetime = _JOB["now"]  # type: ignore[assignment]
+    cat: Catalogue = _JOB["catalogue"]  # type: ignore[assignment]
     timelines = load_timelines(case_ids, now, _JOB["overlap"], _JOB["units"])  # type: ignore[arg-type]
-    duties = derive.derive(
-        timelines,
-        _JOB["catalogue"],  # type: ignore[arg-type]
-        now,
-        _JOB["calendar"],  # type: ignore[arg-type]
-        _JOB["names"],  # type: ignore[arg-type]
-    )
+    duties = derive.derive(timelines, cat, now, _JOB["calendar"], _JOB["names"])  # type: ignore[arg-type]
     # a case not yet opened as of `now` has no timeline, and so no obligations
-    return {case_id: [] for case_id in case_ids} | duties, derive.owners(timelines)
+    duties = {case_id: [] for case_id in case_ids} | duties
+    owned = derive.owners(timelines)
+    points = derive.points_by_key(cat)
+    stale: list[str] = []
+    if _JOB["full"]:
+        stored = derive.stored_obligations(list(case_ids))
+        found = difference(duties, owned, now, points, stored)
+        stale = [key for key, _ in found.changed]
+        moved = {*found.created, *stale}
+        differ = {d.case for ds in duties.values() for d in ds if d.key in moved}
+        differ |= {str(stored[key][0]) for key in found.withdrawn}
+    else:
+        differ = derive.writes(duties, owned, now, points, derive.stored_marks(case_ids)).cases
+    return Chunk(
+        case_ids,
+        {c: duties[c] for c in differ},
+        {c: owned[c] for c in differ if c in owned},
+        stale,
+    )
+
+
+def _worker_chunk(case_ids: Sequence[str]) -> Chunk:
+    try:
+        return _derive_chunk(case_ids)
+    finally:
+        gc.collect()
 
 
 def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -105,8 +141,9 @@ def derived_chunks(
     cal: HolidayCalendar,
     chunk: int = CHUNK,
     case_ids: Sequence[str] | None = None,
+    full: bool = False,
 ) -> Iterator[Chunk]:
-    """Each chunk's duties and owners by case, in order, computed by `workers` processes (0: here)."""
+    """Each chunk, in order, computed by `workers` processes (0: here)."""
     ids = (
         list(case_ids)
         if case_ids is not None
@@ -116,7 +153,13 @@ def derived_chunks(
     # loaded once here, before the fork: the workers share one copy of the overlap events
     overlap = OverlapSource(overlap_kinds(cat), now, preload=True)
     _JOB.update(
-        now=now, catalogue=cat, calendar=cal, names=names, overlap=overlap, units=all_units()
+        now=now,
+        catalogue=cat,
+        calendar=cal,
+        names=names,
+        overlap=overlap,
+        units=all_units(),
+        full=full,
     )
     try:
         if workers <= 0:
@@ -134,7 +177,7 @@ def derived_chunks(
                 workers, mp_context=context, initializer=_worker_start
             ) as pool:
                 yield from in_order_ahead(
-                    pool, _derive_chunk, _chunks(ids, chunk), ahead=2 * workers
+                    pool, _worker_chunk, _chunks(ids, chunk), ahead=2 * workers
                 )
         finally:
             gc.unfreeze()
@@ -148,10 +191,13 @@ def rebuild(
     workers: int | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    full: bool = False,
 ) -> derive.Outcome:
-    """Re-derive and store every case's obligations and warnings as of `now`."""
+    """Re-derive and store every case's obligations and warnings as of `now`. An obligation
+    is written when its fingerprint or state differs from the fresh duty's; `full` compares
+    every column instead, and so also repairs rows edited behind the application's back."""
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
-    return _evaluate(ids, now, workers, "patrol.rebuild", progress, chunk)
+    return _evaluate(ids, now, workers, "patrol.rebuild", progress, chunk, full)
 
 
 def evaluate_pending(
@@ -163,7 +209,7 @@ def evaluate_pending(
 ) -> derive.Outcome:
     """Derive the obligations of the cases marked pending by large batches, in parallel."""
     ids = list(PendingCase.objects.order_by("case_id").values_list("case_id", flat=True))
-    return _evaluate(ids, now, workers, actor, progress, CHUNK)
+    return _evaluate(ids, now, workers, actor, progress, CHUNK, False)
 
 
 def _evaluate(
@@ -173,6 +219,7 @@ def _evaluate(
     actor: str,
     progress: Callable[[int], None] | None,
     chunk: int,
+    full: bool,
 ) -> derive.Outcome:
     """Derive in parallel, store chunk by chunk: each chunk's obligations and the removal of
     its pending marks commit together."""
@@ -180,14 +227,18 @@ def _evaluate(
     if not ids:
         return outcome
     cat, cal = derive.catalogue(), derive.calendar()
-    for duties, owned in derived_chunks(
-        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk, case_ids=ids
+    for part in derived_chunks(
+        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk, case_ids=ids, full=full
     ):
         with transaction.atomic():
-            outcome.add(derive.apply_duties(duties, owned, now, cat, actor=actor))
-            PendingCase.objects.filter(case_id__in=list(duties)).delete()
+            for start in range(0, len(part.stale), derive.PARAMETERS):
+                stale = part.stale[start : start + derive.PARAMETERS]
+                Obligation.objects.filter(key__in=stale).update(fingerprint=None)
+            if part.duties:
+                outcome.add(derive.apply_duties(part.duties, part.owners, now, cat, actor=actor))
+            PendingCase.objects.filter(case_id__in=list(part.cases)).delete()
         if progress:
-            progress(len(duties))
+            progress(len(part.cases))
     return outcome
 
 
@@ -198,38 +249,55 @@ def compare(
     cat: Catalogue | None = None,
     cal: HolidayCalendar | None = None,
     chunk: int = CHUNK,
+    full: bool = False,
 ) -> Difference:
     """What a rebuild under `cat`/`cal` (default: the ones in force) would change, unwritten."""
     cat, cal = cat or derive.catalogue(), cal or derive.calendar()
-    difference = Difference([], [], [])
-    for duties, owned in derived_chunks(
-        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk
+    total = Difference([], [], [])
+    points = derive.points_by_key(cat)
+    for part in derived_chunks(
+        now, workers=_workers(workers), cat=cat, cal=cal, chunk=chunk, full=full
     ):
-        stored = derive.stored_obligations(list(duties))  # as `apply_duties` reads them
-        points = derive.points_by_key(cat)
-        fresh: set[str] = set()
-        for duty in (d for case_duties in duties.values() for d in case_duties):
-            fresh.add(duty.key)
-            row = stored.get(duty.key)
-            if row is None:
-                difference.created.append(duty.key)
-                continue
-            values = derive.fields_of(duty, points[(duty.control_point, duty.version)], now)
-            owner = owned[duty.case]
-            values.update(unit_id=owner.unit, person_id=owner.person)
-            moved = {
-                name: (old, values[name])
-                for name, old in zip(derive.COLUMNS, row[1:], strict=True)
-                if old != values[name]
-            }
-            if moved:
-                difference.changed.append((duty.key, moved))
-        difference.withdrawn.extend(
-            key
-            for key, row in stored.items()
-            if key not in fresh and row[1 + derive.COLUMNS.index("state")] != "withdrawn"
-        )
-    return difference
+        stored = derive.stored_obligations(list(part.duties))
+        found = difference(part.duties, part.owners, now, points, stored)
+        total.created += found.created
+        total.changed += found.changed
+        total.withdrawn += found.withdrawn
+    return total
+
+
+def difference(
+    duties: Mapping[str, Sequence[Duty]],
+    owned: Mapping[str, derive.Owner],
+    now: datetime,
+    points: Mapping[tuple[str, str | None], ControlPoint],
+    stored: Mapping[str, tuple[object, ...]],
+) -> Difference:
+    """Every column in which fresh duties differ from the stored obligations of their cases
+    (`derive.stored_obligations`)."""
+    found = Difference([], [], [])
+    fresh: set[str] = set()
+    for duty in (d for case_duties in duties.values() for d in case_duties):
+        fresh.add(duty.key)
+        row = stored.get(duty.key)
+        if row is None:
+            found.created.append(duty.key)
+            continue
+        values = derive.fields_of(duty, points[(duty.control_point, duty.version)], now)
+        owner = owned[duty.case]
+        values.update(unit_id=owner.unit, person_id=owner.person)
+        moved = {
+            name: (old, values[name])
+            for name, old in zip(derive.COLUMNS, row[1:], strict=True)
+            if old != values[name]
+        }
+        if moved:
+            found.changed.append((duty.key, moved))
+    state_at = 1 + derive.COLUMNS.index("state")
+    found.withdrawn.extend(
+        key for key, row in stored.items() if key not in fresh and row[state_at] != "withdrawn"
+    )
+    return found
 
 
 def _workers(workers: int | None) -> int:

@@ -6,16 +6,19 @@ under it. The loader (`load.py`) builds these objects only from files that passe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from fazhi.core.legaltime import Period, Unit
+from fazhi.core.legaltime.instants import SHANGHAI
+
+T = TypeVar("T")
 
 
 class PointKind(Enum):
@@ -103,6 +106,18 @@ class InForce:
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def covers_instant(self, at: datetime) -> bool:
+        """`covers` of the Beijing day of `at`, without converting `at` (a hot path)."""
+        first, after = self._bounds
+        return first <= at and (after is None or at < after)
+
+    @cached_property
+    def _bounds(self) -> tuple[datetime, datetime | None]:
+        first = datetime.combine(self.valid_from, time(0), SHANGHAI)
+        if self.valid_to is None:
+            return first, None
+        return first, datetime.combine(self.valid_to + timedelta(days=1), time(0), SHANGHAI)
 
     def overlaps(self, other: InForce) -> bool:
         self_end = self.valid_to or date.max
@@ -246,6 +261,17 @@ class ControlPoint:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per entry: what a rule derives from the entry's own
+        parameters (its event matches), which every case would otherwise derive again."""
+        cache: dict[str, Any] | None = self.__dict__.get("_memo")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_memo", cache)
+        if name not in cache:
+            cache[name] = build()
+        return cache[name]
 
     @property
     def key(self) -> str:

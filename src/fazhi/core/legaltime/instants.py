@@ -21,6 +21,8 @@ def in_shanghai(instant: datetime, *, field: str = "datetime") -> datetime:
 
     `field` names the argument in the error so a caller can tell which input was wrong.
     """
+    if instant.tzinfo is SHANGHAI:  # the common case, on every hot path
+        return instant
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError(f"{field} must be timezone-aware (Asia/Shanghai), got naive {instant!r}")
     return instant.astimezone(SHANGHAI)

@@ -70,17 +70,10 @@ def case_duties(
             alarms=tuple(a for a in timeline.alarms if a.at <= as_of),
             others=tuple(_cut(e, as_of) for e in timeline.others if e.at <= as_of),
         )
-    kinds = timeline.kinds()
     duties: list[Duty] = []
-    for entry in _plan(catalogue):
+    for entry in _plan(catalogue).candidates(timeline):
         point = entry.point
         if entry.case_kind is not None and entry.case_kind != timeline.case.kind:
-            continue
-        if (
-            entry.triggers
-            and not (entry.triggers & kinds)
-            and not (entry.derived and timeline.alarms)
-        ):
             continue
         if supplied is not None and point.needs_data and not (entry.needs & supplied):
             continue
@@ -99,25 +92,59 @@ class _Entry:
     derived: bool
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A catalogue's entries indexed by the event kinds that can trigger them."""
+
+    entries: tuple[_Entry, ...]
+    always: tuple[int, ...]  # entries without triggers
+    derived: tuple[int, ...]  # entries an alarm can start
+    by_kind: Mapping[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> _Plan:
+        entries = tuple(
+            _Entry(
+                point=p,
+                triggers=_triggers(p),
+                needs=needs_names(p),
+                case_kind=p.applies_to.case_kind,
+                derived=bool(p.params.get("derived_from")),
+            )
+            for p in catalogue.points
+        )
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            for kind in entry.triggers:
+                by_kind[kind].append(index)
+        return cls(
+            entries,
+            always=tuple(i for i, e in enumerate(entries) if not e.triggers),
+            derived=tuple(i for i, e in enumerate(entries) if e.derived),
+            by_kind={k: tuple(v) for k, v in by_kind.items()},
+        )
+
+    def candidates(self, timeline: Timeline) -> list[_Entry]:
+        """The entries that may fire on the case, in catalogue order: those without
+        triggers, those one of its event kinds triggers, and with alarms the derived ones."""
+        chosen = set(self.always)
+        for kind in timeline.kinds():
+            chosen.update(self.by_kind.get(kind, ()))
+        if timeline.alarms:
+            chosen.update(self.derived)
+        return [self.entries[i] for i in sorted(chosen)]
+
+
 # A few compiled catalogues, each kept with a strong reference to its catalogue so that the
 # id used as key cannot be reused by another object while the entry lives.
-_PLANS: dict[int, tuple[Catalogue, tuple[_Entry, ...]]] = {}
+_PLANS: dict[int, tuple[Catalogue, _Plan]] = {}
 
 
-def _plan(catalogue: Catalogue) -> tuple[_Entry, ...]:
+def _plan(catalogue: Catalogue) -> _Plan:
     cached = _PLANS.get(id(catalogue))
     if cached is not None and cached[0] is catalogue:
         return cached[1]
-    plan = tuple(
-        _Entry(
-            point=p,
-            triggers=_triggers(p),
-            needs=needs_names(p),
-            case_kind=p.applies_to.case_kind,
-            derived=bool(p.params.get("derived_from")),
-        )
-        for p in catalogue.points
-    )
+    plan = _Plan.of(catalogue)
     if len(_PLANS) >= 8:
         _PLANS.clear()
     _PLANS[id(catalogue)] = (catalogue, plan)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fazhi.core.catalog.model import ControlPoint, EventMatch
+from fazhi.core.catalog.model import ControlPoint
 from fazhi.core.legaltime import HolidayCalendar
 from fazhi.core.rules.base import (
     Finding,
@@ -23,6 +23,7 @@ from fazhi.core.rules.base import (
     attrs_of,
     find,
     in_force_for,
+    matches_of,
     same_party,
     violated,
 )
@@ -73,7 +74,7 @@ def _permission(point: ControlPoint, timeline: Timeline) -> list[Finding]:
     permission = str(params["required_before"])
     report = params.get("flagrante_report")
     findings = []
-    for event in find(timeline, [EventMatch(k) for k in params["measures"]]):
+    for event in find(timeline, matches_of(point, "measures")):
         if event.subject is None:
             continue
         if not in_force_for(point, event) or not applies(point, timeline, event):

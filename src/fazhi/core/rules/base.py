@@ -237,6 +237,8 @@ def attrs_of(event: Event) -> Mapping[str, Any]:
 def matches(match: EventMatch, event: Event) -> bool:
     if event.kind != match.kind:
         return False
+    if not match.attrs:
+        return True
     attrs = event.attrs or {}
     return all(attrs.get(name) == value for name, value in match.attrs.items())
 
@@ -250,12 +252,25 @@ def match_from(spec: Any) -> EventMatch:
     return EventMatch(str(spec["event"]), dict(spec.get("attrs") or {}))
 
 
+def matches_of(point: ControlPoint, param: str) -> tuple[EventMatch, ...]:
+    """The event matches listed in `params[param]` (kind names or {event, attrs}), built once
+    per entry."""
+    return point.memo(
+        f"matches:{param}", lambda: tuple(match_from(s) for s in point.params.get(param) or ())
+    )
+
+
 def find(timeline: Timeline, match_list: Iterable[EventMatch]) -> list[Event]:
     """Events matching any of `match_list`, time order."""
     out: list[Event] = []
+    sources = 0
     for match in match_list:
-        out.extend(e for e in timeline.of_kind(match.kind) if matches(match, e))
-    out.sort(key=event_key)
+        events = timeline.of_kind(match.kind)
+        if events:
+            out.extend(events if not match.attrs else (e for e in events if matches(match, e)))
+            sources += 1
+    if sources > 1:  # each kind's events are already in time order
+        out.sort(key=event_key)
     return out
 
 
@@ -270,6 +285,8 @@ def same_party(duty_subject: str | None, event: Event) -> bool:
 
 
 def local_day(instant: datetime) -> date:
+    if instant.tzinfo is SHANGHAI:
+        return instant.date()
     return instant.astimezone(SHANGHAI).date()
 
 
@@ -282,7 +299,7 @@ def age_on(birth: date, day: date) -> int:
 
 
 def in_force_for(point: ControlPoint, start: Event) -> bool:
-    return point.in_force.covers(local_day(start.at))
+    return point.in_force.covers_instant(start.at)
 
 
 def applies(
@@ -299,11 +316,13 @@ def applies(
         return False
     if rule.public_order is not None and timeline.public_order != rule.public_order:
         return False
-    if not ignore_case_flags and not set(rule.case_flags) <= set(case.flags):
+    if not ignore_case_flags and rule.case_flags and not set(rule.case_flags) <= set(case.flags):
         return False
     subject = start.subject if start is not None else None
     if rule.subject_flags and not set(rule.subject_flags) <= timeline.subject_flags(subject):
         return False
+    if not (rule.start_attrs or rule.start_attrs_min):
+        return True
     attrs = attrs_of(start) if start is not None else {}
     if any(attrs.get(k) != v for k, v in rule.start_attrs.items()):
         return False

@@ -25,7 +25,7 @@ from fazhi.core.rules.base import (
     find,
     in_force_for,
     local_day,
-    match_from,
+    matches_of,
     violated,
 )
 
@@ -33,14 +33,12 @@ from fazhi.core.rules.base import (
 def evaluate(
     point: ControlPoint, timeline: Timeline, as_of: datetime, calendar: HolidayCalendar
 ) -> list[Finding]:
-    specs = point.params.get("events") or ([point.starts_at.kind] if point.starts_at else [])
+    specs = matches_of(point, "events") or ((point.starts_at,) if point.starts_at else ())
     events = [
-        e
-        for e in find(timeline, [match_from(s) for s in specs])
-        if in_force_for(point, e) and applies(point, timeline, e)
+        e for e in find(timeline, specs) if in_force_for(point, e) and applies(point, timeline, e)
     ]
     if point.params.get("same_officer"):
-        kinds = {match_from(s).kind for s in specs}
+        kinds = {s.kind for s in specs}
         others = [e for e in timeline.others if e.kind in kinds]
         return _officer_overlaps(point, timeline, events, others, as_of)
     gap_spec = point.params.get("min_gap")

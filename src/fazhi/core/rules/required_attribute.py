@@ -36,7 +36,7 @@ from fazhi.core.rules.base import (
     find,
     in_force_for,
     local_day,
-    match_from,
+    matches_of,
     violated,
 )
 
@@ -56,9 +56,9 @@ def police_count(timeline: Timeline, officers: tuple[str, ...]) -> int:
 
 
 def _checked_events(point: ControlPoint, timeline: Timeline) -> list[Event]:
-    specs = point.params.get("events")
+    specs = matches_of(point, "events")
     if specs:
-        return find(timeline, [match_from(s) for s in specs])
+        return find(timeline, specs)
     assert point.starts_at is not None
     return find(timeline, [point.starts_at])
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from fazhi.core.catalog.model import ControlPoint, EventMatch
+from fazhi.core.catalog.model import ControlPoint
 from fazhi.core.legaltime import SHANGHAI, HolidayCalendar, compute_due, parse_period
 from fazhi.core.records import Event
 from fazhi.core.rules.base import (
@@ -28,6 +28,7 @@ from fazhi.core.rules.base import (
     attrs_of,
     find,
     in_force_for,
+    matches_of,
     same_party,
     violated,
 )
@@ -102,7 +103,7 @@ def _first_of(point: ControlPoint, timeline: Timeline, as_of: datetime) -> list[
     )
     required = str(params["required_before_or_at"])
     firsts: dict[str | None, Event] = {}
-    for event in find(timeline, [EventMatch(k) for k in params["first_of"]]):
+    for event in find(timeline, matches_of(point, "first_of")):
         firsts.setdefault(event.subject, event)
     findings: list[Finding] = []
     for subject, first in sorted(firsts.items(), key=lambda kv: kv[0] or ""):

@@ -59,8 +59,8 @@ from fazhi.core.rules.base import (
     event_key,
     find,
     in_force_for,
-    match_from,
     matches,
+    matches_of,
     same_party,
 )
 
@@ -76,9 +76,12 @@ def event_name(kind: str) -> str:
 def start_matches(point: ControlPoint) -> list[EventMatch]:
     """`starts_at` plus the params that widen it: `also_starts_at` (more event kinds) and
     `also_reasons` (the same event with other `reason` values, QB-02 终止侦查)."""
+    return point.memo("start_matches", lambda: _start_matches(point))
+
+
+def _start_matches(point: ControlPoint) -> list[EventMatch]:
     assert point.starts_at is not None
-    out = [point.starts_at]
-    out.extend(match_from(spec) for spec in point.params.get("also_starts_at", ()))
+    out = [point.starts_at, *matches_of(point, "also_starts_at")]
     for reason in point.params.get("also_reasons", ()):
         out.append(EventMatch(point.starts_at.kind, {**point.starts_at.attrs, "reason": reason}))
     return out
@@ -109,6 +112,9 @@ def lead(point: ControlPoint) -> timedelta:
 
 def tier(point: ControlPoint, timeline: Timeline, start: Event) -> tuple[Period, bool, str]:
     """The period and holiday rule for this start: the first matching tier, else the point's."""
+    if "tiers" not in point.params:
+        assert point.period is not None
+        return point.period, bool(point.holiday_shift), ""
     case_flags = set(timeline.case.flags)
     subject_flags = timeline.subject_flags(start.subject)
     attrs = attrs_of(start)
@@ -356,8 +362,7 @@ def duties(
     """Every duty of one timed point on one case as of `as_of`, ended or not."""
     if point.starts_at is None or point.period is None:
         return []
-    reported = frozenset(State(s) for s in point.params.get("findings", ())) or _TIME_STATES
-    after = point.params.get("applies_after")
+    reported, after, exempt, soon = point.memo("timed", lambda: _constants(point))
     found: list[Duty] = []
     for start in start_events(point, timeline):
         if start.at > as_of or not in_force_for(point, start):
@@ -365,10 +370,9 @@ def duties(
         if not applies(point, timeline, start):
             continue
         for subject in _subjects(point, timeline, start):
-            exempt = point.params.get("exempt_unless")
             if exempt and detention_exempt(timeline, replace(start, subject=subject), exempt):
                 continue
-            if after and not any(same_party(subject, e) for e in timeline.of_kind(str(after))):
+            if after and not any(same_party(subject, e) for e in timeline.of_kind(after)):
                 continue
             due, shaping, floating = compute(point, timeline, start, subject, as_of, calendar)
             ended_at, ender, excused = _end(point, timeline, start, subject, as_of)
@@ -384,7 +388,7 @@ def duties(
                     start=start.id,
                     started_at=start.at,
                     due_at=due.due_at,
-                    due_soon_at=due.due_at - lead(point),
+                    due_soon_at=due.due_at - soon,
                     ended_at=ended_at,
                     end_event=ender.id if ender is not None else None,
                     excused=excused,
@@ -396,6 +400,14 @@ def duties(
                 )
             )
     return found
+
+
+def _constants(point: ControlPoint) -> tuple[frozenset[State], str | None, str | None, timedelta]:
+    """What `duties` reads of the point's parameters: reported findings, `applies_after`,
+    `exempt_unless` and the due-soon lead."""
+    reported = frozenset(State(s) for s in point.params.get("findings", ())) or _TIME_STATES
+    after = point.params.get("applies_after")
+    return reported, (str(after) if after else None), point.params.get("exempt_unless"), lead(point)
 
 
 def evaluate(
