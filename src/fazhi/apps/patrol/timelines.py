@@ -103,17 +103,21 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-_EVENT_SQL = (
-    f'SELECT id, case_id, kind, "at", "end", subject_id, officers, attrs '
-    f"FROM {Event._meta.db_table} "
-)
+# On SQLite the times are read as text: Django's converter for the column type parses each
+# with a regular expression, and a rebuild reads millions (`Rows.when` parses them itself).
+_EVENT_SQL = {
+    True: 'SELECT id, case_id, kind, CAST("at" AS TEXT), CAST("end" AS TEXT), subject_id, '
+    f"officers, attrs FROM {Event._meta.db_table} ",
+    False: 'SELECT id, case_id, kind, "at", "end", subject_id, officers, attrs '
+    f"FROM {Event._meta.db_table} ",
+}
 
 
 def _events(rows: Rows, where: str, params: Sequence[Any], as_of: datetime) -> list[EventRecord]:
     """Core events as known at `as_of` (an end recorded after it is not yet known)."""
     out = []
     for id_, case, kind, at, end, subject, officers, attrs in rows.fetch(
-        _EVENT_SQL + where, params
+        _EVENT_SQL[rows.sqlite] + where, params
     ):
         at, end = rows.when(at), rows.when(end)
         if at > as_of:  # type: ignore[operator]
