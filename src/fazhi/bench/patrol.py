@@ -59,8 +59,10 @@ def _in_process_figures() -> None:
     from fazhi.apps.cases.models import Case, Event
     from fazhi.apps.patrol.derive import catalogue, reevaluate
     from fazhi.apps.patrol.models import Obligation, ObligationState
+    from fazhi.apps.patrol.timelines import Rows
 
     as_of = parse_as_of(AS_OF)
+    open_states = [ObligationState.DUE_SOON.value, ObligationState.OVERDUE.value]
     catalogue()  # loaded once per process, as in the server
     ids = list(Case.objects.values_list("pk", flat=True))
     sample = random.Random(1).sample(ids, min(SAMPLE, len(ids)))
@@ -90,17 +92,22 @@ def _in_process_figures() -> None:
         f"单案增量巡查（新增一事件） 中位 {statistics.median(timings):.2f} ms   "
         f"p95 {timings[int(len(timings) * 0.95) - 1]:.2f} ms   （{len(timings)} 起案件）"
     )
-    open_states = (ObligationState.DUE_SOON, ObligationState.OVERDUE)
+    # plain SQL, as the patrol's own reads: the ORM's per-row work would be measured instead
+    # of the store (16,856 rows of the city: 157 ms through `values_list`)
+    sql = (
+        f"SELECT id, case_id, control_point, due_at FROM {Obligation._meta.db_table} "
+        "WHERE state IN (%s, %s)"
+    )
     runs = []
     for _ in range(7):
         started = time.perf_counter()
-        rows = list(
-            Obligation.objects.filter(state__in=open_states).values_list(
-                "pk", "case_id", "control_point", "due_at"
-            )
-        )
+        rows = Rows()
+        found = [
+            (pk, case, point, rows.when(due))
+            for pk, case, point, due in rows.fetch(sql, open_states)
+        ]
         runs.append((time.perf_counter() - started) * 1000)
     print(
         f"列出全部临期/超期义务     中位 {statistics.median(runs):.1f} ms   "
-        f"（{len(rows):,} 项，库中义务 {Obligation.objects.count():,} 项）"
+        f"（{len(found):,} 项，库中义务 {Obligation.objects.count():,} 项）"
     )

@@ -91,7 +91,11 @@ class Obligation(models.Model):
         verbose_name = "法定义务"
         indexes = [
             models.Index(fields=["state", "due_soon_at"], name="obligation_due_soon_idx"),
-            models.Index(fields=["state", "due_at"], name="obligation_due_idx"),
+            # the case and point ride along: listing what is due now reads the index alone,
+            # not a table row per duty scattered over the file
+            models.Index(
+                fields=["state", "due_at", "case", "control_point"], name="obligation_due_idx"
+            ),
             models.Index(
                 fields=["unit", "control_point", "started_at"], name="obligation_unit_idx"
             ),
