@@ -160,6 +160,27 @@ def test_facts_read_by_person_and_by_period_are_the_same(scored):
             assert any(everyone.records.values()), (scheme.code, period.text)
 
 
+@pytest.mark.django_db
+def test_facts_shared_across_schemes_are_those_each_scheme_reads_alone(scored):
+    """An incremental update reads a few people's cases once for every scheme: each scheme
+    still sees exactly its own population's facts."""
+    period = services.period_of(OPEN["year"])
+    schemes = [s for s in shipped_schemes() if "year" in {k.value for k in s.periods}]
+    managers = [
+        p.id for p in store.people(next(s for s in schemes if s.code == "middle_manager_duty"))
+    ]
+    officers = [p.id for p in store.facts_from_store(schemes[0], period).persons][:40]
+    few = set(managers[:5]) | set(officers)
+    shared: dict = {}
+    for scheme in schemes:
+        alone = store.facts_from_store(scheme, period, few)
+        together = store.facts_from_store(scheme, period, few, shared)
+        assert together.persons == alone.persons
+        for kind, rows in alone.records.items():
+            assert set(rows) == set(together.records[kind]), (scheme.code, kind)
+    assert ("cases", period.text) in shared
+
+
 def test_every_kind_names_the_facts_it_reads():
     for name, kind in KINDS.items():
         assert kind.reads and set(kind.reads) <= set(FACT_TYPES), name

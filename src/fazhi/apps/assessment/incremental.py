@@ -80,6 +80,7 @@ def cases_changed(case_ids: Collection[str], now: datetime, *, actor: str = ACTO
         runs[scheme.code, scheme.version].append((scheme, period))
     scored = _scored({(s.code, p.text) for pairs in runs.values() for s, p in pairs})
     written = 0
+    shared: dict[tuple[str, str], list] = {}  # the people's facts, read once for all schemes
     for pairs in runs.values():
         scheme = pairs[0][0]
         periods = [p for _, p in pairs if (scheme.code, p.text) in scored]
@@ -88,7 +89,7 @@ def cases_changed(case_ids: Collection[str], now: datetime, *, actor: str = ACTO
         # The open periods are nested (each contains today), and every scorer keeps to its
         # period's days: the facts of the longest serve them all, read once.
         longest = max(periods, key=lambda p: p.days)
-        found = facts_from_store(scheme, longest, people)
+        found = facts_from_store(scheme, longest, people, shared)
         awards = {
             p: [a for card in score_scheme(scheme, p, found) for a in card.awards] for p in periods
         }

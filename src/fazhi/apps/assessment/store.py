@@ -72,41 +72,77 @@ def people(scheme: Scheme, only: Collection[str] | None = None) -> list[PersonFa
     """Everyone the scheme assesses (or those of `only` it assesses), with their grids and the
     units above them (sequences are narrowed in SQL, roles and unit subtrees by the core's own
     rule)."""
-    query = Person.objects.filter(is_auxiliary=False)
+    # plain SQL: an incremental update asks this for a few people on every import
+    sql = _Sql()
+    who = sorted(only) if only is not None else None
+    where, args = ["NOT is_auxiliary"], []
     if scheme.population.sequences:
-        query = query.filter(sequence__in=scheme.population.sequences)
-    if only is not None:
-        query = query.filter(id__in=only)
-    rows = list(query.order_by("id").values_list("id", "name", "unit_id", "sequence", "roles"))
-    links = Grid.officers.through.objects.order_by("grid_id")
-    if only is not None:
-        links = links.filter(person_id__in=only)
+        where.append(f"sequence IN ({sql.marks(scheme.population.sequences)})")
+        args += list(scheme.population.sequences)
+    if who is not None:
+        where.append(f"id IN ({sql.marks(who)})" if who else "0 = 1")
+        args += who
+    rows = list(
+        sql.rows.fetch(
+            f"SELECT id, name, unit_id, sequence, roles FROM {Person._meta.db_table} "
+            f"WHERE {' AND '.join(where)} ORDER BY id",
+            args,
+        )
+    )
+    links = f"SELECT person_id, grid_id FROM {Grid.officers.through._meta.db_table}"
+    if who is not None:
+        links += f" WHERE person_id IN ({sql.marks(who)})" if who else " WHERE 0 = 1"
     grids: dict[str, list[str]] = defaultdict(list)
-    for person_id, grid_id in links.values_list("person_id", "grid_id"):
+    for person_id, grid_id in sql.rows.fetch(links + " ORDER BY grid_id", who or []):
         grids[person_id].append(grid_id)
     paths: dict[str, list[str]] = defaultdict(list)
-    above = UnitClosure.objects.filter(descendant_id__in={unit for _, _, unit, _, _ in rows})
-    for unit, ancestor in above.order_by("depth").values_list("descendant_id", "ancestor_id"):
-        paths[unit].append(ancestor)
+    units = sorted({unit for _, _, unit, _, _ in rows})
+    if units:
+        above = (
+            f"SELECT descendant_id, ancestor_id FROM {UnitClosure._meta.db_table} "
+            f"WHERE descendant_id IN ({sql.marks(units)}) ORDER BY depth"
+        )
+        for unit, ancestor in sql.rows.fetch(above, units):
+            paths[unit].append(ancestor)
     found = (
-        PersonFact(pid, name, unit, sequence, tuple(roles), tuple(grids[pid]), tuple(paths[unit]))
+        PersonFact(
+            pid,
+            name,
+            unit,
+            sequence,
+            tuple(sql.rows.data(roles) or ()),
+            tuple(grids[pid]),
+            tuple(paths[unit]),
+        )
         for pid, name, unit, sequence, roles in rows
     )
     return [f for f in found if scheme.population.includes(f)]
 
 
 def facts_from_store(
-    scheme: Scheme, period: AssessmentPeriod, only: Collection[str] | None = None
+    scheme: Scheme,
+    period: AssessmentPeriod,
+    only: Collection[str] | None = None,
+    shared: dict[tuple[str, str], list[Any]] | None = None,
 ) -> Facts:
     """The facts of everyone the scheme assesses in the period, or of those in `only`: only
-    the kinds its items read (a study scheme never reads a case)."""
+    the kinds its items read (a study scheme never reads a case). `shared` keeps what was
+    read for all of `only` across schemes scored together (the same people's cases serve
+    every scheme that reads cases)."""
     persons = people(scheme, only)
     ids = People((p.id for p in persons), named=only is not None and len(persons) <= FEW)
     if not ids:
         return facts(persons)
-    return facts(
-        persons, **{kind: _READERS[kind](scheme, ids, period) for kind in facts_read(scheme)}
-    )
+    found: dict[str, list[Any]] = {}
+    for kind in facts_read(scheme):
+        if shared is None or only is None or kind in _PER_SCHEME or not ids.named:
+            found[kind] = _READERS[kind](scheme, ids, period)
+            continue
+        key = (kind, period.text)
+        if key not in shared:
+            shared[key] = _READERS[kind](scheme, People(only, named=True), period)
+        found[kind] = _mine(ids, shared[key])
+    return facts(persons, **found)
 
 
 def _duty_shifts(_: Scheme, ids: People, period: AssessmentPeriod) -> list[DutyShiftFact]:
@@ -205,14 +241,19 @@ def _cases(_: Scheme, ids: People, period: AssessmentPeriod) -> list[CaseFact]:
         f"AND e.kind IN ({sql.marks(CLOSING_EVENTS)}) AND e.at < %s"
     )
     if ids.named:
-        # a few people's cases, found by person; each one's closing by its own events
+        # a few people's cases, found by person: those opened in the period or with a closing
+        # event in it (the others are dropped before their first closing is looked for)
         rows = f"""
             SELECT h.case_id, h.person_id, h.role, c.kind, c.opened_at, ({closing}) AS closed,
                    c.category, c.flags, h.position
             FROM {handler} h JOIN {case} c ON c.id = h.case_id
             WHERE h.person_id IN ({sql.marks(ids)})
+              AND ((c.opened_at >= %s AND c.opened_at < %s) OR EXISTS (
+                    SELECT 1 FROM {event} e WHERE e.case_id = h.case_id
+                    AND e.kind IN ({sql.marks(CLOSING_EVENTS)}) AND e.at >= %s AND e.at < %s))
         """
         args = [*CLOSING_EVENTS, sql.time(end), *sorted(ids)]
+        args += [sql.time(start), sql.time(end), *CLOSING_EVENTS, sql.time(start), sql.time(end)]
     else:
         # the cases opened in the period or with a closing event in it (by the indexes on
         # the case's opening and the events' kind and time), each with its first closing
@@ -231,10 +272,12 @@ def _cases(_: Scheme, ids: People, period: AssessmentPeriod) -> list[CaseFact]:
         """
         args = [sql.time(start), sql.time(end), *CLOSING_EVENTS, sql.time(start), sql.time(end)]
         args += [*CLOSING_EVENTS, sql.time(end)]
+    # materialised: inlined, the closing subquery would run twice per row (filter, select)
     query = f"""
+        WITH t AS MATERIALIZED ({rows})
         SELECT case_id, person_id, role, kind, {sql.day("opened_at")}, {sql.day("closed")},
                category, flags
-        FROM ({rows}) t
+        FROM t
         WHERE (opened_at >= %s AND opened_at < %s) OR closed >= %s
         ORDER BY case_id, position
     """
@@ -300,6 +343,9 @@ def _patrol_logs(_: Scheme, ids: People, period: AssessmentPeriod) -> list[Patro
         ),
     )
 
+
+# readers whose rows depend on the scheme, not only on the people and the period
+_PER_SCHEME = frozenset({"inspections"})
 
 _READERS: Mapping[str, Callable[[Scheme, People, AssessmentPeriod], list[Any]]] = MappingProxyType(
     {
